@@ -1,0 +1,76 @@
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <boost/program_options/errors.hpp>
+#include <fmt/core.h>
+
+#include "cli.h"
+#include "isa/error.h"
+#include "workloads/error.h"
+
+namespace cli {
+
+static std::vector<Verb>& registry() {
+  static std::vector<Verb> v;
+  return v;
+}
+bool register_verb(const Verb& verb) {
+  registry().push_back(verb);
+  return true;
+}
+const std::vector<Verb>& verbs() { return registry(); }
+
+}  // namespace cli
+
+static void print_help() {
+  fmt::print(
+      "spikechip {} - cycle-level neuromorphic chip simulator\n\n"
+      "usage: spikechip VERB [options]   (spikechip VERB --help for a verb's options)\n\nverbs:\n",
+      SPIKECHIP_VERSION);
+  std::vector<cli::Verb> sorted = cli::verbs();
+  std::sort(sorted.begin(), sorted.end(),
+            [](const cli::Verb& a, const cli::Verb& b) { return std::string(a.name) < b.name; });
+  for (const auto& v : sorted) fmt::print("  {:<9} {}\n", v.name, v.summary);
+  fmt::print(
+      "\nexit codes: 0 success, 2 bad input, 3 golden mismatch, 1 internal error\n");
+}
+
+int main(int argc, char** argv) {
+  // Keep SystemC's banner off stdout, before any elaboration (DESIGN.md §11).
+  setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 1);
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    print_help();
+    return argc < 2 ? cli::kExitBadInput : cli::kExitOk;
+  }
+  if (std::string(argv[1]) == "--version") {
+    fmt::print("spikechip {}\n", SPIKECHIP_VERSION);
+    return cli::kExitOk;
+  }
+  const std::string verb = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  for (const auto& v : cli::verbs()) {
+    if (verb != v.name) continue;
+    try {
+      return v.run(args);
+    } catch (const isa::InputError& e) {
+      fmt::print(stderr, "spikechip {}: error: {}\n", verb, e.what());
+      return cli::kExitBadInput;
+    } catch (const workloads::InputError& e) {
+      fmt::print(stderr, "spikechip {}: error: {}\n", verb, e.what());
+      return cli::kExitBadInput;
+    } catch (const boost::program_options::error& e) {
+      fmt::print(stderr, "spikechip {}: error: {} (see spikechip {} --help)\n", verb, e.what(),
+                 verb);
+      return cli::kExitBadInput;
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "spikechip {}: internal error: {}\n", verb, e.what());
+      return cli::kExitInternal;
+    }
+  }
+  fmt::print(stderr, "spikechip: unknown verb '{}' (see spikechip --help)\n", verb);
+  return cli::kExitBadInput;
+}
