@@ -102,4 +102,17 @@ struct ProgramImage {
   bool operator==(const ProgramImage&) const = default;
 };
 
+// The input of one timestep as the host injects it: the non-zero elements of the input
+// frame (flat index into the input layer) and their payloads (1 for a binary spike, else the
+// quantised graded value, 1 .. 2^input_bits - 1). Indices ascend.
+struct SpikeFrame {
+  std::vector<uint32_t> index;
+  std::vector<uint32_t> payload;
+};
+
+// The spikes one layer emits in one step: neuron (flat index in the layer) and payload,
+// ascending by neuron. The golden executor and the simulator both produce these; the
+// spike-exact check compares them.
+using LayerSpikes = SpikeFrame;
+
 }  // namespace isa
