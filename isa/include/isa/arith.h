@@ -25,7 +25,9 @@ inline constexpr int32_t kDecayUnity = 1 << kDecayShift;
 struct NeuronParams {
   int32_t threshold = 0;  // fires when v > threshold (or >= with Compare::ge)
   int32_t v_reset = 0;    // value after a spike (ResetMode::to_value)
-  int32_t bias = 0;       // added to v every step
+  int32_t bias = 0;       // added to v every step (Loihi's bias; a leak towards v_leak)
+  int32_t input_bias = 0; // constant input added to the synaptic input every step (into u for
+                          // current-based models): a bias of the layer's synapse (Affine b)
   uint16_t decay_v = 0;   // 0 = no leak; 4096 = v forgets everything each step
   uint16_t decay_u = kDecayUnity;  // current decay (cuba models only)
   bool operator==(const NeuronParams&) const = default;
@@ -78,9 +80,9 @@ inline bool has_current(NeuronModel m) {
 // weighted). Returns the output payload: 0 for no spike, else the spike count (1 for binary).
 inline uint32_t neuron_step(NeuronState& s, int32_t input, const NeuronParams& p,
                             const UpdateMode& m, const Precision& prec) {
-  int64_t drive = input;
+  int64_t drive = int64_t{input} + p.input_bias;
   if (has_current(m.model)) {
-    s.u = saturate(int64_t{decay(s.u, p.decay_u)} + input, prec.u_bits);
+    s.u = saturate(int64_t{decay(s.u, p.decay_u)} + drive, prec.u_bits);
     drive = s.u;
   }
   const int32_t leaked = m.model == NeuronModel::if_ ? s.v : decay(s.v, p.decay_v);

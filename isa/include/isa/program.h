@@ -96,6 +96,8 @@ struct ProgramImage {
   uint32_t mesh_x = 1, mesh_y = 1;
   Semantics semantics = Semantics::layer_sequential;
   uint32_t phases_per_step = 1;
+  // Graded host input is fixed point: payload = round(x * 2^input_frac_bits), 1..2^input_bits-1.
+  uint32_t input_frac_bits = 0;
   std::vector<LayerInfo> layers;
   Route host_input;  // cores that receive the input layer's spikes
   std::vector<CoreProgram> cores;  // only cores with a program; sorted by core index
