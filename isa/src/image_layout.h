@@ -1,0 +1,14 @@
+// Sizes of the fixed-size records of the .scb layout (isa/image.h), shared by writer and reader.
+#pragma once
+#include <cstddef>
+
+namespace isa::scb {
+
+inline constexpr size_t kCoreCounts = 6;  // code, segments, projections, weights, params, routes
+inline constexpr size_t kSegmentBytes = 6 * 4;
+inline constexpr size_t kProjectionBytes = 21 * 4;
+inline constexpr size_t kWeightBytes = 2;
+inline constexpr size_t kParamsBytes = 3 * 4 + 2 * 2;
+inline constexpr size_t kInstrBytes = 8;
+
+}  // namespace isa::scb
