@@ -17,8 +17,8 @@ namespace {
 
 using sasm::Token;
 
-constexpr std::string_view kTopDirectives[] = {".arch_hash", ".mesh",  ".semantics",
-                                               ".phases",    ".layer", ".host_input"};
+constexpr std::string_view kTopDirectives[] = {
+    ".arch_hash", ".mesh", ".semantics", ".phases", ".input_frac_bits", ".layer", ".host_input"};
 constexpr std::string_view kCoreDirectives[] = {".core",   ".segment", ".projection",
                                                 ".params", ".route",   ".weights"};
 
@@ -233,6 +233,7 @@ class Assembler {
     if (name == ".mesh") return mesh(toks);
     if (name == ".semantics") return semantics(toks);
     if (name == ".phases") return phases(toks);
+    if (name == ".input_frac_bits") return input_frac_bits(toks);
     if (name == ".layer") return layer(toks);
     if (name == ".host_input") return host_input(toks);
     if (name == ".core") return core(toks);
@@ -296,6 +297,13 @@ class Assembler {
     expect_positional(toks, 1, usage);
     expect_no_more(toks, 2, usage);
     img_.phases_per_step = u32(toks[1].text, toks[1].col, ".phases", 1);
+  }
+
+  void input_frac_bits(const std::vector<Token>& toks) {
+    constexpr std::string_view usage = ".input_frac_bits N";
+    expect_positional(toks, 1, usage);
+    expect_no_more(toks, 2, usage);
+    img_.input_frac_bits = u32(toks[1].text, toks[1].col, ".input_frac_bits");
   }
 
   void layer(const std::vector<Token>& toks) {
@@ -436,13 +444,15 @@ class Assembler {
 
   void params(const std::vector<Token>& toks) {
     expect_index(toks, cur().params.size(),
-                 ".params I threshold= v_reset= bias= decay_v= decay_u=");
-    constexpr std::string_view keys[] = {"threshold", "v_reset", "bias", "decay_v", "decay_u"};
+                 ".params I threshold= v_reset= bias= input_bias= decay_v= decay_u=");
+    constexpr std::string_view keys[] = {"threshold",  "v_reset", "bias",
+                                         "input_bias", "decay_v", "decay_u"};
     auto f = fields(toks, 2, keys, ".params");
     NeuronParams p;
     take_int(f, "threshold", &p.threshold, ".params");
     take_int(f, "v_reset", &p.v_reset, ".params");
     take_int(f, "bias", &p.bias, ".params");
+    take_int(f, "input_bias", &p.input_bias, ".params");
     take_int(f, "decay_v", &p.decay_v, ".params");
     take_int(f, "decay_u", &p.decay_u, ".params");
     cur().params.push_back(p);

@@ -39,6 +39,7 @@ class Disassembler {
     out_ +=
         fmt::format(".semantics {}\n", sasm::kSemanticsNames[static_cast<size_t>(img_.semantics)]);
     out_ += fmt::format(".phases {}\n", img_.phases_per_step);
+    out_ += fmt::format(".input_frac_bits {}\n", img_.input_frac_bits);
     for (size_t i = 0; i < img_.layers.size(); ++i) layer(img_.layers[i], i);
     out_ += ".host_input";
     if (!img_.host_input.dest_cores.empty())
@@ -115,8 +116,9 @@ class Disassembler {
     for (size_t i = 0; i < c.projections.size(); ++i) projection(c, i);
     for (size_t i = 0; i < c.params.size(); ++i) {
       const NeuronParams& p = c.params[i];
-      emit(fmt::format(".params {} threshold={} v_reset={} bias={} decay_v={} decay_u={}", i,
-                       p.threshold, p.v_reset, p.bias, p.decay_v, p.decay_u),
+      emit(fmt::format(
+               ".params {} threshold={} v_reset={} bias={} input_bias={} decay_v={} decay_u={}", i,
+               p.threshold, p.v_reset, p.bias, p.input_bias, p.decay_v, p.decay_u),
            with_note("", c, ListingItem::params, i));
     }
     for (size_t i = 0; i < c.routes.size(); ++i) {

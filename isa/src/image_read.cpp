@@ -150,6 +150,7 @@ CoreProgram read_core(ByteReader& r, const ImageLimits& lim) {
     p.threshold = r.i32("params");
     p.v_reset = r.i32("params");
     p.bias = r.i32("params");
+    p.input_bias = r.i32("params");
     p.decay_v = r.u16("params");
     p.decay_u = r.u16("params");
   }
@@ -203,6 +204,7 @@ ProgramImage read_image(std::span<const uint8_t> bytes, const std::string& name_
   at = r.pos();
   img.phases_per_step = r.u32("phases per step");
   if (img.phases_per_step == 0) r.fail(at, "phases per step is 0 (expected >= 1)");
+  img.input_frac_bits = r.u32("input fraction bits");
 
   ImageLimits lim;
   lim.core_count = uint64_t{img.mesh_x} * img.mesh_y;

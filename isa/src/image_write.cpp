@@ -61,6 +61,7 @@ void write_core(ByteWriter& w, const CoreProgram& c) {
     w.i32(p.threshold);
     w.i32(p.v_reset);
     w.i32(p.bias);
+    w.i32(p.input_bias);
     w.u16(p.decay_v);
     w.u16(p.decay_u);
   }
@@ -85,6 +86,7 @@ std::vector<uint8_t> write_image(const ProgramImage& image) {
   w.u32(image.mesh_y);
   w.u8(static_cast<uint8_t>(image.semantics));
   w.u32(image.phases_per_step);
+  w.u32(image.input_frac_bits);
   w.u32(static_cast<uint32_t>(image.layers.size()));
   for (const LayerInfo& l : image.layers) {
     w.u32(static_cast<uint32_t>(l.name.size()));

@@ -5,6 +5,7 @@
 //   .mesh 2 1                          ; mesh_x mesh_y
 //   .semantics layer_sequential        ; or pipelined
 //   .phases 2                          ; phases per step
+//   .input_frac_bits 0                 ; fixed-point fraction bits of graded host input
 //   .layer in shape=784 input          ; NAME shape=AxBxC [size=N] [input] [output]
 //   .layer fc1 shape=128
 //   .host_input cores=0                ; cores receiving the input spikes
@@ -12,7 +13,7 @@
 //   .segment 0 layer=1 begin=0 count=128 membrane=0 params=0 nparams=1
 //   .projection 0 source=0 segment=0 delay=0 neurons=784 weights=0 nweights=100352
 //                [in=CxHxW out=CxHxW k=HxW stride=HxW pad=HxW dil=HxW groups=G]
-//   .params 0 threshold=64 v_reset=0 bias=0 decay_v=0 decay_u=4096
+//   .params 0 threshold=64 v_reset=0 bias=0 input_bias=0 decay_v=0 decay_u=4096
 //   .route 0 cores=1,2
 //   .weights 0                         ; base (must equal the weights so far), then values,
 //     1 -2 3 ...                       ; on this line and on following lines

@@ -6,7 +6,8 @@
 //   8   u64      payload bytes
 //   16  u64      FNV-1a 64 of the payload
 // payload
-//   u64 arch_hash; u32 mesh_x; u32 mesh_y; u8 semantics; u32 phases_per_step
+//   u64 arch_hash; u32 mesh_x; u32 mesh_y; u8 semantics; u32 phases_per_step;
+//   u32 input_frac_bits
 //   u32 layer count, per layer:  u32 name bytes, name (UTF-8), u32 rank, u32 dims[rank],
 //                                u32 size, u8 is_input, u8 is_output
 //   host_input route:            u32 count, u32 cores[count]
@@ -18,7 +19,8 @@
 //     projections  21 × u32 (84 bytes): source_layer, segment, delay_steps, source_neurons,
 //                  weight_base, weight_count, then the geometry in ConvGeometry field order
 //     weights      i16 each
-//     params       16 bytes: i32 threshold, i32 v_reset, i32 bias, u16 decay_v, u16 decay_u
+//     params       20 bytes: i32 threshold, i32 v_reset, i32 bias, i32 input_bias,
+//                  u16 decay_v, u16 decay_u
 //     routes       u32 count, u32 cores[count]
 //
 // Reading checks every size against the bytes left, the checksum, that semantics is known,

@@ -83,9 +83,20 @@ inline constexpr std::array kInstructions = {
 #undef INSTR
 };
 
+// What each operand name means (OPERAND_KIND rows of instructions.def).
+struct OperandKind {
+  std::string_view name;
+  std::string_view doc;
+};
+inline constexpr std::array kOperandKinds = {
+#define OPERAND_KIND(name, doc) OperandKind{name, doc},
+#include "isa/instructions.def"
+#undef OPERAND_KIND
+};
+
 namespace detail {
 // The table's invariants, checked at compile time: unique opcodes and mnemonics, operands
-// fit the word, used operands come first (a before b before c), names unique per row.
+// fit the word, names unique per row and each an OPERAND_KIND.
 constexpr bool table_is_consistent() {
   for (size_t i = 0; i < kInstructions.size(); ++i) {
     const InstrInfo& r = kInstructions[i];
@@ -95,6 +106,9 @@ constexpr bool table_is_consistent() {
       if (r.operands[k].bits > 32 || r.operands[k].name.empty()) return false;
       for (size_t m = 0; m < k; ++m)
         if (r.operands[m].name == r.operands[k].name) return false;
+      bool has_kind = false;
+      for (const OperandKind& kind : kOperandKinds) has_kind |= kind.name == r.operands[k].name;
+      if (!has_kind) return false;
     }
     if (total > kOperandWordBits || r.energy_event_count == 0) return false;
     for (size_t j = 0; j < i; ++j)
