@@ -316,12 +316,9 @@ class Assembler {
     if (f.count("size")) {
       take(f, "size", &l.size, ".layer");
     } else {
-      uint64_t product = 1;
-      for (uint32_t d : l.shape) {
-        product *= d;
-        if (product > UINT32_MAX)
-          fail(f["shape"].value_col, ".layer shape: more than 2^32-1 neurons (give size=)");
-      }
+      const uint64_t product = sasm::shape_product(l.shape);
+      if (product > UINT32_MAX)
+        fail(f["shape"].value_col, ".layer shape: more than 2^32-1 neurons (give size=)");
       l.size = static_cast<uint32_t>(product);
     }
     for (const char* flag : {"input", "output"}) {

@@ -58,9 +58,7 @@ class Disassembler {
   void layer(const LayerInfo& l, size_t index) {
     std::string line =
         fmt::format(".layer {} shape={}", sasm::quote_if_needed(l.name), join(l.shape, "x"));
-    uint64_t product = 1;  // saturates above 2^32: then size= is always written
-    for (uint32_t d : l.shape)
-      product = (d != 0 && product > (uint64_t{1} << 33) / d) ? (uint64_t{1} << 33) : product * d;
+    const uint64_t product = sasm::shape_product(l.shape);  // size= when it differs
     if (product != l.size) line += fmt::format(" size={}", l.size);
     if (l.is_input) line += " input";
     if (l.is_output) line += " output";

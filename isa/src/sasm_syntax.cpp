@@ -24,14 +24,19 @@ char lower(char c) {
 }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t subst = prev[j - 1] + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+      // A swap of two neighbours counts as one edit (optimal string alignment).
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+          lower(a[i - 2]) == lower(b[j - 1]))
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
     }
+    prev2 = prev;
     std::swap(prev, cur);
   }
   return prev[b.size()];
@@ -136,6 +141,13 @@ std::optional<int64_t> parse_signed(std::string_view s) {
   return static_cast<int64_t>(*mag);
 }
 
+uint64_t shape_product(std::span<const uint32_t> dims) {
+  constexpr uint64_t kCap = uint64_t{1} << 33;
+  uint64_t p = 1;
+  for (uint32_t d : dims) p = (d != 0 && p > kCap / d) ? kCap : p * d;
+  return p;
+}
+
 std::string quote_if_needed(std::string_view name) {
   bool bare = !name.empty() && name[0] != '"';
   for (char c : name)
@@ -163,7 +175,9 @@ std::string nearest(std::string_view word, std::span<const std::string_view> can
   size_t best_d = SIZE_MAX;
   for (std::string_view c : candidates) {
     const size_t d = edit_distance(word, c);
-    if (d < best_d) {
+    // On a tie, prefer the candidate of the word's length (a swap over a dropped letter).
+    const bool tie_closer = d == best_d && (c.size() == word.size()) && best.size() != word.size();
+    if (d < best_d || tie_closer) {
       best_d = d;
       best = std::string(c);
     }

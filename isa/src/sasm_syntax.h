@@ -29,6 +29,10 @@ std::vector<Token> tokenize(std::string_view line, std::optional<LexError>& erro
 std::optional<int64_t> parse_signed(std::string_view text);
 std::optional<uint64_t> parse_unsigned(std::string_view text);
 
+// The product of a shape's dimensions, saturated at 2^33 (so "more than fits 32 bits" is kept
+// through later factors, and any zero factor still gives 0).
+uint64_t shape_product(std::span<const uint32_t> dims);
+
 // A name as a token: bare when it contains nothing the tokenizer would split or strip.
 std::string quote_if_needed(std::string_view name);
 
