@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libsystemc-dev libboost-dev libboost-program-options-dev libyaml-cpp-dev libfmt-dev catch2
-  libhdf5-dev zlib1g-dev liblz4-dev libzstd-dev
+  libhdf5-dev zlib1g-dev liblz4-dev libzstd-dev nlohmann-json3-dev
   clang-format
 )
 missing=()

@@ -1,0 +1,46 @@
+// Linear operators between two layers: the static NIR nodes (Affine, Linear, Conv, pooling,
+// Scale, Flatten) on a path from one neuron layer to the next, composed into one operator
+// that becomes a projection. Composition is exact: where two convolutions cannot be fused
+// exactly (zero padding between them), the operator is expanded to a dense matrix.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "isa/program.h"
+
+namespace compiler {
+
+struct LinOp {
+  enum class Kind : uint8_t { elementwise, conv, dense };
+  Kind kind = Kind::elementwise;
+  std::vector<uint32_t> in_shape, out_shape;
+  std::vector<double> diag;    // elementwise: one gain per element
+  isa::ConvGeometry geom;      // conv
+  std::vector<double> kernel;  // conv: [oc][ic/groups][kh][kw]; empty for a pure pool
+  bool pure_pool = false;      // conv that is a window sum (depthwise, every tap = pool_gain)
+  double pool_gain = 1.0;
+  std::vector<double> matrix;  // dense: [out][in]
+};
+
+uint64_t shape_size(const std::vector<uint32_t>& shape);
+std::string shape_str(const std::vector<uint32_t>& shape);
+
+LinOp identity_op(const std::vector<uint32_t>& shape);
+LinOp scale_op(const std::vector<uint32_t>& shape, std::vector<double> gains);
+LinOp dense_op(uint32_t in, uint32_t out, std::vector<double> matrix);
+LinOp conv_op(const isa::ConvGeometry& g, std::vector<double> kernel);
+LinOp pool_op(const isa::ConvGeometry& g, double gain);
+LinOp reshape(LinOp op, const std::vector<uint32_t>& out_shape);
+
+// Expand any operator to a dense [out][in] matrix (throws when larger than max_elements).
+LinOp to_dense(const LinOp& op, uint64_t max_elements);
+// The operator `second ∘ first` (first applied first).
+LinOp compose(const LinOp& first, const LinOp& second, uint64_t max_dense_elements);
+// Apply the operator to a float vector (used for biases and the float executor's checks).
+std::vector<double> apply(const LinOp& op, const std::vector<double>& x);
+
+// Output size of a convolution along one axis (PyTorch's formula).
+int64_t conv_out_dim(int64_t in, int64_t k, int64_t stride, int64_t pad, int64_t dil);
+
+}  // namespace compiler

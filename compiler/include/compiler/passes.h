@@ -1,0 +1,50 @@
+// The compiler's passes, in order (DESIGN.md §6). Each is a function from IR to IR.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "arch/config.h"
+#include "compiler/ir.h"
+
+namespace compiler {
+
+namespace nir {
+struct Graph;
+}
+
+// How a model's continuous-time parameters become per-step ones (NIR stores no dt and
+// prescribes no discretisation: ../shared/NIR.md §2).
+enum class Discretisation : uint8_t { euler, exact };
+
+struct CompileOptions {
+  double dt = 0;  // required when a node has dynamics
+  Discretisation discretisation = Discretisation::euler;
+  isa::ResetMode reset = isa::ResetMode::to_value;
+  isa::Compare compare = isa::Compare::gt;
+  ConvMode conv_mode = ConvMode::dense;  // Conv2d as vanilla or sparse convolution
+  std::vector<std::pair<std::string, ConvMode>> conv_mode_per_node;
+  uint32_t input_frac_bits = 0;                     // graded input fixed point
+  uint64_t max_dense_elements = uint64_t{1} << 28;  // limit when fusing ops into a matrix
+};
+
+// import + validate + infer shapes + canonicalise: NIR graph -> float network. Throws
+// isa::InputError naming the node, its type and what is supported.
+Network import_nir(const nir::Graph& graph, const std::string& file, const CompileOptions& opt);
+
+// Continuous-time parameters -> per-step decay, gain and bias for opt.dt; weights multiplied
+// by each target neuron's input gain.
+Network discretise(Network net, const std::string& file, const CompileOptions& opt);
+
+// Per-layer quantisation at the arch's precisions.
+struct LayerQuantReport {
+  std::string layer;
+  double scale = 1;  // hardware units per membrane unit (2^k)
+  uint64_t weights = 0, nonzero = 0, saturated = 0, zeroed = 0;
+  double max_abs_error = 0;    // in membrane units
+  double max_rel_error = 0;    // max_abs_error / max |w|
+  double threshold_error = 0;  // |q/scale - threshold| max
+  double decay_error = 0;      // |d/4096 - decay| max
+};
+Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQuantReport>* report);
+
+}  // namespace compiler

@@ -1,0 +1,89 @@
+// spikechip compile MODEL.nir [--arch A] [--dt S] [-o OUT.scb] [--listing OUT.sasm]
+#include <fmt/core.h>
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <iostream>
+
+#include "cli.h"
+#include "compiler/nir.h"
+#include "isa/assembler.h"
+#include "isa/image.h"
+#include "model_options.h"
+
+namespace {
+
+namespace po = boost::program_options;
+
+// Listing comments: the compiler's per-instruction notes (NIR names) and the layer of each
+// segment, projection and route.
+isa::ListingAnnotator annotator(const compiler::CompileResult& r) {
+  return [&r](const isa::CoreProgram& core, isa::ListingItem item, size_t index) -> std::string {
+    const auto& img = r.code.image;
+    size_t ci = 0;
+    while (ci < img.cores.size() && img.cores[ci].core != core.core) ++ci;
+    if (ci == img.cores.size()) return "";
+    switch (item) {
+      case isa::ListingItem::instruction:
+        return index < r.code.comments[ci].size() ? r.code.comments[ci][index] : "";
+      case isa::ListingItem::segment:
+        return img.layers[core.segments[index].layer].name;
+      case isa::ListingItem::projection: {
+        const auto& p = core.projections[index];
+        return fmt::format("{} -> {}", img.layers[p.source_layer].name,
+                           img.layers[core.segments[p.segment].layer].name);
+      }
+      default:
+        return "";
+    }
+  };
+}
+
+int run_compile(const std::vector<std::string>& args) {
+  po::options_description opts("spikechip compile MODEL.nir [options]");
+  cli::ModelOptions m;
+  std::string model, output, listing;
+  opts.add_options()("help,h", "show this help")("output,o", po::value<std::string>(&output),
+                                                 "program image to write (.scb)")(
+      "listing", po::value<std::string>(&listing), "readable assembly listing to write (.sasm)")(
+      "model", po::value<std::string>(&model)->required(), "NIR model (.nir)");
+  cli::add_model_options(opts, m);
+  po::positional_options_description pos;
+  pos.add("model", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return cli::kExitOk;
+  }
+  po::notify(vm);
+  cli::finish_model_options(m);
+  const cli::LoadedModel lm = cli::load_model(model, m);
+  const auto& r = lm.compiled;
+  if (!output.empty()) isa::save_image(r.code.image, output);
+  if (!listing.empty()) {
+    const std::string text = isa::disassemble(r.code.image, annotator(r));
+    isa::write_file_atomically(
+        listing, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  }
+  uint64_t weights = 0;
+  for (const auto& c : r.code.image.cores) weights += c.weights.size();
+  fmt::print(
+      stderr,
+      "{}: {} layers, {} segments on {} cores ({}x{} mesh, arch {}), {} weights, {} phases/step\n",
+      model, r.net.layers.size(), r.mapping.segments.size(), r.mapping.logical_cores,
+      lm.arch.config.mesh.x, lm.arch.config.mesh.y, lm.arch.config.name, weights,
+      r.mapping.phases_per_step);
+  for (const auto& q : r.quant)
+    fmt::print(
+        stderr,
+        "  {:<20} scale 2^{:<4} weights {:>9} saturated {:>5} zeroed {:>5} max rel err {:.3g}\n",
+        q.layer, static_cast<int>(std::log2(q.scale)), q.weights, q.saturated, q.zeroed,
+        q.max_rel_error);
+  return cli::kExitOk;
+}
+
+const bool registered = cli::register_verb(
+    {"compile", "compile a NIR model to a program image (.scb) and listing (.sasm)", &run_compile});
+
+}  // namespace

@@ -1,0 +1,100 @@
+// spikechip golden --model M [--arch A] [--dt S] --input X [--labels Y] --out DIR
+// Runs the quantised network functionally (no timing): the reference for `run`.
+#include <fmt/core.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "cli.h"
+#include "compiler/golden.h"
+#include "inputs.h"
+#include "isa/error.h"
+#include "model_options.h"
+#include "output_dir.h"
+#include "report.h"
+#include "workloads/frames.h"
+
+namespace {
+
+namespace po = boost::program_options;
+
+int run_golden(const std::vector<std::string>& args) {
+  po::options_description opts("spikechip golden --model M --input X --out DIR [options]");
+  cli::ModelOptions m;
+  cli::InputOptions in;
+  std::string model, out;
+  bool deterministic = false;
+  opts.add_options()("help,h", "show this help")(
+      "model", po::value<std::string>(&model)->required(), "NIR model (.nir)")(
+      "out", po::value<std::string>(&out)->required(), "output folder")(
+      "deterministic", po::bool_switch(&deterministic),
+      "leave wall-clock figures out of the report (byte-identical reruns)");
+  cli::add_model_options(opts, m);
+  cli::add_input_options(opts, in);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return cli::kExitOk;
+  }
+  po::notify(vm);
+  cli::finish_model_options(m);
+  const cli::LoadedModel lm = cli::load_model(model, m);
+  if (!lm.from_nir)
+    throw isa::InputError(
+        fmt::format("{}: golden needs the NIR model (it runs the quantised network, which a .scb "
+                    "does not hold)",
+                    model));
+  const auto& net = lm.compiled.net;
+  const workloads::Frames frames = cli::load_input(in, net.layers[0].shape);
+  std::vector<int64_t> labels;
+  if (!in.labels.empty()) {
+    labels = workloads::load_labels(in.labels);
+    if (labels.size() != frames.samples)
+      throw isa::InputError(
+          fmt::format("{}: {} labels for {} samples", in.labels, labels.size(), frames.samples));
+  }
+  const auto inputs =
+      cli::to_spike_frames(frames, net.input_frac_bits, lm.arch.config.core.input_bits);
+  cli::OutputDir dir(out);
+  const auto t0 = std::chrono::steady_clock::now();
+  compiler::GoldenExecutor exec(net, lm.arch.config.semantics,
+                                compiler::precision_of(lm.arch.config));
+  std::vector<int64_t> predicted;
+  std::string spikes_csv = "sample,step,layer,neuron,payload\n";
+  for (uint32_t s = 0; s < frames.samples; ++s) {
+    auto observer = [&](uint32_t sample, uint32_t step,
+                        const std::vector<isa::LayerSpikes>& layers) {
+      for (size_t l = 0; l < layers.size(); ++l) {
+        if (!net.layers[l].is_output) continue;
+        for (size_t k = 0; k < layers[l].index.size(); ++k)
+          spikes_csv += fmt::format("{},{},{},{},{}\n", sample, step, net.layers[l].name,
+                                    layers[l].index[k], layers[l].payload[k]);
+      }
+      return true;
+    };
+    predicted.push_back(exec.run_sample(s, inputs[s], observer).predicted);
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  cli::Json j = cli::report_header("golden", lm, in.input, frames.samples, frames.timesteps);
+  if (!labels.empty()) j["accuracy"] = cli::accuracy(predicted, labels);
+  j["layers"] = cli::layer_counts(lm.image, exec.stats(), frames.samples, frames.timesteps);
+  j["sparsity"] = cli::sparsity(lm.image, exec.stats(), frames.samples, frames.timesteps);
+  j["quantisation"] = cli::quantisation(lm.compiled.quant);
+  const uint64_t syn = exec.stats().total_synaptic_events();
+  j["sim"] = {{"wall_seconds", deterministic ? 0.0 : wall},
+              {"synaptic_events", syn},
+              {"events_per_second", deterministic || wall <= 0 ? 0.0 : double(syn) / wall}};
+  dir.write("report.json", cli::dump(j));
+  dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
+  dir.write("output_spikes.csv", spikes_csv);
+  dir.write("arch.yaml", lm.arch.canonical_yaml);
+  dir.commit();
+  return cli::kExitOk;
+}
+
+const bool registered = cli::register_verb(
+    {"golden", "run the quantised network functionally (the reference, no timing)", &run_golden});
+
+}  // namespace

@@ -1,0 +1,27 @@
+// Workload inputs for golden/run: any file the workloads library reads, as frames shaped for
+// the model's input layer, then quantised to the host's spike frames.
+#pragma once
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+#include "isa/program.h"
+#include "workloads/frames.h"
+
+namespace cli {
+
+struct InputOptions {
+  std::string input, labels;
+  uint32_t timesteps = 0;  // 0 = as many as the input has
+};
+
+void add_input_options(boost::program_options::options_description& opts, InputOptions& in);
+
+// Frames for an input layer of shape `frame_shape` (throws InputError naming both shapes).
+workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>& frame_shape);
+
+// [sample][step] spike frames, quantised for the image's input fixed point and precision.
+std::vector<std::vector<isa::SpikeFrame>> to_spike_frames(const workloads::Frames& frames,
+                                                          uint32_t frac_bits, uint32_t input_bits);
+
+}  // namespace cli

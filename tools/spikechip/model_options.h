@@ -1,0 +1,35 @@
+// Options shared by the verbs that take a model (compile, golden, run): the chip, the time
+// step and the compile choices, and loading a model from NIR (compiling it) or from a .scb.
+#pragma once
+#include <boost/program_options.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arch/loader.h"
+#include "compiler/compile.h"
+
+namespace cli {
+
+struct ModelOptions {
+  std::string arch;               // file or preset; "" = embedded default
+  std::vector<std::string> sets;  // --set key=value
+  std::string discretisation = "euler", reset = "value", compare = "gt", conv_mode = "dense";
+  compiler::CompileOptions compile;
+};
+
+void add_model_options(boost::program_options::options_description& opts, ModelOptions& m);
+// Parses the string options into m.compile (throws isa::InputError on a bad value).
+void finish_model_options(ModelOptions& m);
+
+struct LoadedModel {
+  arch::ResolvedArch arch;
+  std::string path;
+  bool from_nir = false;
+  compiler::CompileResult compiled;  // when from_nir
+  isa::ProgramImage image;           // compiled.code.image, or the loaded .scb
+};
+
+LoadedModel load_model(const std::string& path, const ModelOptions& m);
+
+}  // namespace cli

@@ -1,0 +1,43 @@
+#include "output_dir.h"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "isa/error.h"
+
+namespace cli {
+
+namespace fs = std::filesystem;
+
+OutputDir::OutputDir(fs::path dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec || !fs::is_directory(dir_))
+    throw isa::InputError(fmt::format("{}: cannot create the output folder ({})", dir_.string(),
+                                      ec ? ec.message() : "not a folder"));
+}
+
+OutputDir::~OutputDir() {
+  if (committed_) return;
+  std::error_code ec;
+  for (const auto& [tmp, final] : pending_) fs::remove(tmp, ec);
+}
+
+void OutputDir::write(const std::string& name, const std::string& content) {
+  const fs::path final = dir_ / name;
+  const fs::path tmp = dir_ / fmt::format(".{}.tmp{}", name, getpid());
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
+  pending_.push_back({tmp, final});
+}
+
+void OutputDir::commit() {
+  for (const auto& [tmp, final] : pending_) fs::rename(tmp, final);
+  committed_ = true;
+}
+
+}  // namespace cli

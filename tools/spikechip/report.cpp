@@ -1,0 +1,100 @@
+#include "report.h"
+
+#include <fmt/core.h>
+
+namespace cli {
+
+Json report_header(const std::string& command, const LoadedModel& m, const std::string& input,
+                   uint32_t samples, uint32_t timesteps) {
+  Json j;
+  j["schema"] = kReportSchema;
+  j["command"] = command;
+  j["model"] = m.path;
+  j["arch"] = {{"name", m.arch.config.name},
+               {"source", m.arch.source},
+               {"hash", fmt::format("{:016x}", m.arch.hash)}};
+  j["semantics"] =
+      m.image.semantics == isa::Semantics::pipelined ? "pipelined" : "layer_sequential";
+  j["workload"] = {{"input", input}, {"samples", samples}, {"timesteps", timesteps}};
+  return j;
+}
+
+Json layer_counts(const isa::ProgramImage& image, const compiler::ExecStats& s, uint64_t samples,
+                  uint64_t timesteps) {
+  Json layers = Json::array();
+  for (size_t l = 0; l < image.layers.size(); ++l) {
+    const auto& li = image.layers[l];
+    const double slots = double(li.size) * double(samples) * double(timesteps);
+    Json e;
+    e["layer"] = li.name;
+    e["shape"] = li.shape;
+    e["neurons"] = li.size;
+    e["role"] = li.is_input ? "input" : (li.is_output ? "output" : "hidden");
+    e["spikes"] = s.spikes[l];
+    e["spike_packets"] = s.spike_packets[l];
+    e["firing_rate"] = slots > 0 ? double(s.spike_packets[l]) / slots : 0.0;
+    if (!li.is_input) {
+      e["synaptic_events"] = s.synaptic_events[l];
+      e["dense_ops"] = s.dense_ops[l];
+      e["neuron_updates"] = s.neuron_updates[l];
+    }
+    layers.push_back(std::move(e));
+  }
+  return layers;
+}
+
+Json sparsity(const isa::ProgramImage& image, const compiler::ExecStats& s, uint64_t samples,
+              uint64_t timesteps) {
+  uint64_t fired = 0, slots = 0, syn = 0, dense = 0;
+  for (size_t l = 0; l < image.layers.size(); ++l) {
+    if (image.layers[l].is_input) continue;
+    fired += s.spike_packets[l];
+    slots += uint64_t{image.layers[l].size} * samples * timesteps;
+    syn += s.synaptic_events[l];
+    dense += s.dense_ops[l];
+  }
+  Json j;
+  // NeuroBench ActivationSparsity: zero outputs / all outputs over the spiking layers.
+  j["activation_sparsity"] = slots ? 1.0 - double(fired) / double(slots) : 0.0;
+  j["synaptic_events"] = syn;  // effective ACs: spikes x non-zero fan-out
+  j["dense_ops"] = dense;      // fan-out pairs of the spikes, zero weights included
+  j["zero_weight_ops"] = dense - syn;
+  return j;
+}
+
+Json quantisation(const std::vector<compiler::LayerQuantReport>& q) {
+  Json a = Json::array();
+  for (const auto& r : q)
+    a.push_back({{"layer", r.layer},
+                 {"scale", r.scale},
+                 {"weights", r.weights},
+                 {"nonzero", r.nonzero},
+                 {"saturated", r.saturated},
+                 {"zeroed", r.zeroed},
+                 {"max_abs_error", r.max_abs_error},
+                 {"max_rel_error", r.max_rel_error},
+                 {"threshold_error", r.threshold_error},
+                 {"decay_error", r.decay_error}});
+  return a;
+}
+
+std::string predictions_csv(const std::vector<int64_t>& predicted,
+                            const std::vector<int64_t>& labels) {
+  std::string s = labels.empty() ? "sample,predicted\n" : "sample,predicted,label\n";
+  for (size_t i = 0; i < predicted.size(); ++i)
+    s += labels.empty() ? fmt::format("{},{}\n", i, predicted[i])
+                        : fmt::format("{},{},{}\n", i, predicted[i], labels[i]);
+  return s;
+}
+
+double accuracy(const std::vector<int64_t>& predicted, const std::vector<int64_t>& labels) {
+  size_t ok = 0;
+  for (size_t i = 0; i < predicted.size(); ++i) ok += predicted[i] == labels[i];
+  return predicted.empty() ? 0.0 : double(ok) / double(predicted.size());
+}
+
+std::string dump(const Json& j) {
+  return j.dump(2) + "\n";
+}
+
+}  // namespace cli
