@@ -1,0 +1,35 @@
+// One factory per event format; open_events() (events_open.cpp) chooses among them.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "workloads/events.h"
+
+namespace workloads {
+
+std::unique_ptr<EventReader> open_aedat2(const std::string& path);
+std::unique_ptr<EventReader> open_aedat3(const std::string& path);
+std::unique_ptr<EventReader> open_aedat4(const std::string& path);
+std::unique_ptr<EventReader> open_evt2(const std::string& path);
+std::unique_ptr<EventReader> open_evt3(const std::string& path);
+std::unique_ptr<EventReader> open_dat(const std::string& path);
+std::unique_ptr<EventReader> open_nmnist(const std::string& path);
+std::unique_ptr<EventReader> open_csv(const std::string& path);
+std::unique_ptr<EventReader> open_npy_events(const std::string& path);
+std::unique_ptr<EventReader> open_spike_hdf5(const std::string& path, uint32_t sample);
+
+// Little/big-endian loads from unaligned bytes.
+inline uint16_t le16(const uint8_t* p) {
+  return static_cast<uint16_t>(p[0] | (p[1] << 8));
+}
+inline uint32_t le32(const uint8_t* p) {
+  return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+inline uint64_t le64(const uint8_t* p) {
+  return le32(p) | (static_cast<uint64_t>(le32(p + 4)) << 32);
+}
+inline uint32_t be32(const uint8_t* p) {
+  return (static_cast<uint32_t>(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
+}
+
+}  // namespace workloads
