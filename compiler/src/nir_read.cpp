@@ -1,0 +1,363 @@
+// NIR reader (../shared/NIR.md §1 and §5): feature detection by dataset presence, never by
+// version; every numeric dataset is read as double, whatever its stored type and rank.
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <string_view>
+
+#include "compiler/nir.h"
+#include "isa/error.h"
+#include "nir_hdf5.h"
+
+namespace compiler::nir {
+namespace {
+
+// Limits that keep a hostile file from exhausting memory or the stack.
+constexpr int kMaxDepth = 16;                       // nested NIRGraph levels
+constexpr int64_t kMaxElements = int64_t(1) << 27;  // per dataset (1 GiB of doubles)
+constexpr size_t kMaxNodes = size_t(1) << 20;       // over the whole file
+
+const char* filter_name(H5Z_filter_t id) {
+  switch (id) {
+    case H5Z_FILTER_DEFLATE:
+      return "gzip";
+    case H5Z_FILTER_SZIP:
+      return "szip";
+    case 32000:
+      return "lzf";
+    case 307:
+      return "bzip2";
+    case 32001:
+      return "blosc";
+    case 32004:
+      return "lz4";
+    case 32015:
+      return "zstd";
+    default:
+      return "unknown";
+  }
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  Graph read(hid_t file) {
+    if (!has_link(file, "node", "/")) {
+      if (H5Aexists(file, "__type__") > 0)
+        fail("/",
+             "this is a NIRGraphData file (recorded activity, root attribute __type__), not a "
+             "NIR graph (expected a /node group)");
+      fail("/", "no /node group (expected a NIR graph)");
+    }
+    std::string version;
+    if (has_link(file, "version", "/")) {
+      h5::Id d = open_dataset(file, "version", "/version");
+      version = read_scalar_string(d.get(), "/version");
+    }
+    h5::Id root = open_group(file, "node", "/node");
+    Graph g = read_graph(root.get(), "/node", 0);
+    g.version = std::move(version);
+    return g;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw isa::InputError(file_ + ": " + where + ": " + what);
+  }
+
+  bool has_link(hid_t loc, const char* name, const std::string& where) const {
+    htri_t e = H5Lexists(loc, name, H5P_DEFAULT);
+    if (e < 0) fail(where, "cannot look up '" + std::string(name) + "'" + h5::last_error());
+    return e > 0;
+  }
+
+  h5::Id open_group(hid_t loc, const char* name, const std::string& path) const {
+    H5O_info_t info;
+    if (H5Oget_info_by_name(loc, name, &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_GROUP)
+      fail(path, "expected a group" + h5::last_error());
+    h5::Id g = h5::group(H5Gopen2(loc, name, H5P_DEFAULT));
+    if (!g.valid()) fail(path, "cannot open group" + h5::last_error());
+    return g;
+  }
+
+  h5::Id open_dataset(hid_t loc, const char* name, const std::string& path) const {
+    H5O_info_t info;
+    if (H5Oget_info_by_name(loc, name, &info, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
+      fail(path, "expected a dataset" + h5::last_error());
+    h5::Id d = h5::dataset(H5Dopen2(loc, name, H5P_DEFAULT));
+    if (!d.valid()) fail(path, "cannot open dataset" + h5::last_error());
+    return d;
+  }
+
+  // The names of a group's links, in name order; only hard links are accepted (a soft or
+  // external link could point anywhere, even into another file).
+  std::vector<std::string> links(hid_t g, const std::string& path) const {
+    H5G_info_t ginfo;
+    if (H5Gget_info(g, &ginfo) < 0) fail(path, "cannot list group" + h5::last_error());
+    std::vector<std::string> out;
+    for (hsize_t i = 0; i < ginfo.nlinks; ++i) {
+      ssize_t len =
+          H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+      if (len < 0) fail(path, "cannot list group" + h5::last_error());
+      std::string name(static_cast<size_t>(len) + 1, '\0');
+      H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                         H5P_DEFAULT);
+      name.resize(static_cast<size_t>(len));
+      H5L_info_t linfo;
+      if (H5Lget_info_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, &linfo, H5P_DEFAULT) < 0)
+        fail(path + "/" + name, "cannot read link" + h5::last_error());
+      if (linfo.type != H5L_TYPE_HARD)
+        fail(path + "/" + name, "is a soft or external link (expected a group or dataset)");
+      out.push_back(std::move(name));
+    }
+    return out;
+  }
+
+  // Shape of a dataset: {} for a scalar dataspace.
+  std::vector<int64_t> shape_of(hid_t d, const std::string& path) const {
+    h5::Id s = h5::space(H5Dget_space(d));
+    if (!s.valid()) fail(path, "cannot read dataspace" + h5::last_error());
+    H5S_class_t cls = H5Sget_simple_extent_type(s.get());
+    if (cls == H5S_SCALAR) return {};
+    if (cls != H5S_SIMPLE) fail(path, "has a null dataspace (expected data)");
+    int rank = H5Sget_simple_extent_ndims(s.get());
+    if (rank < 0) fail(path, "cannot read dataspace" + h5::last_error());
+    std::vector<hsize_t> dims(static_cast<size_t>(rank));
+    H5Sget_simple_extent_dims(s.get(), dims.data(), nullptr);
+    std::vector<int64_t> shape;
+    int64_t n = 1;
+    for (hsize_t d : dims) {
+      if (d > static_cast<hsize_t>(kMaxElements) || n * static_cast<int64_t>(d) > kMaxElements)
+        fail(path, "has more than " + std::to_string(kMaxElements) + " elements");
+      n *= static_cast<int64_t>(d);
+      shape.push_back(static_cast<int64_t>(d));
+    }
+    return shape;
+  }
+
+  // Fails clearly when the dataset needs a filter this HDF5 build lacks (lzf, szip, ...).
+  void check_filters(hid_t d, const std::string& path) const {
+    h5::Id dcpl = h5::plist(H5Dget_create_plist(d));
+    if (!dcpl.valid()) fail(path, "cannot read dataset properties" + h5::last_error());
+    int n = H5Pget_nfilters(dcpl.get());
+    for (int i = 0; i < n; ++i) {
+      unsigned flags = 0, config = 0;
+      size_t nvalues = 0;
+      char name[64] = {};
+      H5Z_filter_t id = H5Pget_filter2(dcpl.get(), static_cast<unsigned>(i), &flags, &nvalues,
+                                       nullptr, sizeof name, name, &config);
+      if (id < 0) fail(path, "cannot read dataset filters" + h5::last_error());
+      if (H5Zfilter_avail(id) <= 0)
+        fail(path, "compressed with filter " + std::to_string(id) + " (" + filter_name(id) +
+                       "), which this HDF5 library does not provide (expected gzip or no "
+                       "compression)");
+    }
+  }
+
+  // All elements of a string dataset (variable- or fixed-length), in row-major order.
+  std::vector<std::string> read_strings(hid_t d, hid_t ftype, int64_t n,
+                                        const std::string& path) const {
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    htri_t is_vlen = H5Tis_variable_str(ftype);
+    if (is_vlen < 0) fail(path, "cannot read string type" + h5::last_error());
+    h5::Id mtype = h5::type(H5Tcopy(H5T_C_S1));
+    H5Tset_cset(mtype.get(), H5Tget_cset(ftype));
+    if (is_vlen) {
+      H5Tset_size(mtype.get(), H5T_VARIABLE);
+      std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
+      if (H5Dread(d, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
+        fail(path, "cannot read dataset (expected strings)" + h5::last_error());
+      for (char* p : ptrs) out.emplace_back(p ? p : "");
+      h5::Id s = h5::space(H5Dget_space(d));
+      H5Dvlen_reclaim(mtype.get(), s.get(), H5P_DEFAULT, ptrs.data());
+    } else {
+      size_t width = H5Tget_size(ftype);
+      if (width == 0) fail(path, "has a zero-width string type");
+      H5Tset_size(mtype.get(), width);
+      H5Tset_strpad(mtype.get(), H5T_STR_NULLPAD);
+      std::vector<char> buf(width * static_cast<size_t>(n));
+      if (H5Dread(d, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
+        fail(path, "cannot read dataset (expected strings)" + h5::last_error());
+      for (int64_t i = 0; i < n; ++i) {
+        std::string_view s(buf.data() + i * static_cast<int64_t>(width), width);
+        s = s.substr(0, s.find('\0'));
+        if (H5Tget_strpad(ftype) == H5T_STR_SPACEPAD) s = s.substr(0, s.find_last_not_of(' ') + 1);
+        out.emplace_back(s);
+      }
+    }
+    return out;
+  }
+
+  std::string read_scalar_string(hid_t d, const std::string& path) const {
+    h5::Id ftype = h5::type(H5Dget_type(d));
+    if (!ftype.valid() || H5Tget_class(ftype.get()) != H5T_STRING)
+      fail(path, "cannot read dataset (expected a string)");
+    std::vector<int64_t> shape = shape_of(d, path);
+    int64_t n = 1;
+    for (int64_t s : shape) n *= s;
+    if (n != 1) fail(path, "has " + std::to_string(n) + " elements (expected one string)");
+    return read_strings(d, ftype.get(), 1, path).front();
+  }
+
+  Array read_array(hid_t d, hid_t ftype, const std::string& path) const {
+    H5T_class_t cls = H5Tget_class(ftype);
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+      fail(path, "cannot read dataset (expected a numeric array or a string)");
+    Array a;
+    a.shape = shape_of(d, path);
+    a.integer = cls == H5T_INTEGER;
+    a.data.resize(static_cast<size_t>(a.size()));
+    if (a.data.empty()) return a;
+    check_filters(d, path);
+    if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()) < 0)
+      fail(path, "cannot read dataset (expected a numeric array)" + h5::last_error());
+    return a;
+  }
+
+  // `edges`: (E, 2) strings, or an empty numeric array for E = 0 (NIR.md §1.2).
+  std::vector<std::pair<std::string, std::string>> read_edges(hid_t g,
+                                                              const std::string& path) const {
+    if (!has_link(g, "edges", path))
+      fail(path + "/edges", "missing dataset (expected the (E, 2) edge list)");
+    h5::Id d = open_dataset(g, "edges", path + "/edges");
+    h5::Id ftype = h5::type(H5Dget_type(d.get()));
+    std::vector<int64_t> shape = shape_of(d.get(), path + "/edges");
+    int64_t n = 1;
+    for (int64_t s : shape) n *= s;
+    H5T_class_t cls = ftype.valid() ? H5Tget_class(ftype.get()) : H5T_NO_CLASS;
+    if (cls != H5T_STRING) {
+      if ((cls == H5T_FLOAT || cls == H5T_INTEGER) && n == 0 && !shape.empty()) return {};
+      fail(path + "/edges", "expected (E, 2) strings, or an empty array when there are none");
+    }
+    if (n == 0 && !shape.empty()) return {};
+    if (shape.size() != 2 || shape[1] != 2)
+      fail(path + "/edges", "expected (E, 2) strings (source, target)");
+    std::vector<std::string> flat = read_strings(d.get(), ftype.get(), n, path + "/edges");
+    std::vector<std::pair<std::string, std::string>> edges;
+    for (size_t i = 0; i + 1 < flat.size(); i += 2) edges.emplace_back(flat[i], flat[i + 1]);
+    return edges;
+  }
+
+  Node read_node(hid_t nodes, const std::string& name, const std::string& path, int depth) {
+    if (++node_count_ > kMaxNodes)
+      fail(path, "more than " + std::to_string(kMaxNodes) + " nodes in the file");
+    Node node;
+    node.name = name;
+    h5::Id g = open_group(nodes, name.c_str(), path);
+    if (!has_link(g.get(), "type", path))
+      fail(path, "missing dataset 'type' (expected the NIR node type, e.g. \"LIF\")");
+    h5::Id td = open_dataset(g.get(), "type", path + "/type");
+    node.type = read_scalar_string(td.get(), path + "/type");
+    if (node.type == "NIRGraph") {
+      node.subgraph = std::make_shared<Graph>(read_graph(g.get(), path, depth + 1));
+      return node;
+    }
+    for (const std::string& field : links(g.get(), path)) {
+      if (field == "type") continue;
+      std::string fpath = path + "/" + field;
+      H5O_info_t info;
+      if (H5Oget_info_by_name(g.get(), field.c_str(), &info, H5P_DEFAULT) < 0)
+        fail(fpath, "cannot read object" + h5::last_error());
+      if (info.type == H5O_TYPE_GROUP) continue;  // `metadata/` and other dicts: not read
+      if (info.type != H5O_TYPE_DATASET) fail(fpath, "expected a dataset or a group");
+      h5::Id d = open_dataset(g.get(), field.c_str(), fpath);
+      h5::Id ftype = h5::type(H5Dget_type(d.get()));
+      if (!ftype.valid()) fail(fpath, "cannot read datatype" + h5::last_error());
+      if (H5Tget_class(ftype.get()) == H5T_STRING)
+        node.strings[field] = read_scalar_string(d.get(), fpath);
+      else
+        node.arrays[field] = read_array(d.get(), ftype.get(), fpath);
+    }
+    return node;
+  }
+
+  Graph read_graph(hid_t g, const std::string& path, int depth) {
+    if (depth > kMaxDepth)
+      fail(path, "NIRGraph nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+    if (depth == 0 && has_link(g, "type", path)) {
+      h5::Id td = open_dataset(g, "type", path + "/type");
+      std::string type = read_scalar_string(td.get(), path + "/type");
+      if (type != "NIRGraph") fail(path + "/type", "is '" + type + "' (expected 'NIRGraph')");
+    }
+    if (!has_link(g, "nodes", path)) fail(path, "missing group 'nodes' (expected a NIRGraph)");
+    Graph graph;
+    h5::Id nodes = open_group(g, "nodes", path + "/nodes");
+    for (const std::string& name : links(nodes.get(), path + "/nodes"))
+      graph.nodes.push_back(read_node(nodes.get(), name, path + "/nodes/" + name, depth));
+    std::sort(graph.nodes.begin(), graph.nodes.end(),
+              [](const Node& a, const Node& b) { return a.name < b.name; });
+    graph.edges = read_edges(g, path);
+    check_edges(graph, path + "/edges");
+    return graph;
+  }
+
+  // Every endpoint names a node of this graph, or "<subgraph>.<node>" inside a nested one.
+  void check_edges(const Graph& g, const std::string& path) const {
+    auto known = [&](const std::string& name) {
+      if (g.find(name)) return true;
+      for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+        const Node* sub = g.find(name.substr(0, dot));
+        if (sub && sub->subgraph && sub->subgraph->find(name.substr(dot + 1))) return true;
+      }
+      return false;
+    };
+    for (size_t i = 0; i < g.edges.size(); ++i)
+      for (const std::string* end : {&g.edges[i].first, &g.edges[i].second})
+        if (!known(*end))
+          fail(path, "row " + std::to_string(i) + " (" + g.edges[i].first + ", " +
+                         g.edges[i].second + "): no node named '" + *end + "'");
+  }
+
+  std::string file_;
+  size_t node_count_ = 0;
+};
+
+// HDF5's signature sits at offset 0, 512, 1024, 2048, ... (after an optional user block).
+bool has_hdf5_signature(const unsigned char* bytes, size_t size) {
+  static const unsigned char kSig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  for (size_t off = 0; off + 8 <= size; off = off ? off * 2 : 512)
+    if (std::memcmp(bytes + off, kSig, 8) == 0) return true;
+  return false;
+}
+
+std::string not_hdf5(const std::string& name) {
+  return name + ": not an HDF5 file (expected a NIR graph)";
+}
+
+}  // namespace
+
+Graph read_file(const std::string& path) {
+  h5::QuietErrors quiet;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw isa::InputError(path + ": cannot open (no such file)");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw isa::InputError(path + ": not a regular file (expected a NIR graph)");
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw isa::InputError(not_hdf5(path));
+  }
+  h5::Id file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!file.valid()) throw isa::InputError(path + ": cannot open HDF5 file" + h5::last_error());
+  return Reader(path).read(file.get());
+}
+
+Graph read_memory(const void* bytes, size_t size, const std::string& display_name) {
+  h5::QuietErrors quiet;
+  if (!bytes || !has_hdf5_signature(static_cast<const unsigned char*>(bytes), size))
+    throw isa::InputError(not_hdf5(display_name));
+  h5::Id fapl = h5::plist(H5Pcreate(H5P_FILE_ACCESS));
+  // The core driver serves the image from memory; no backing file is written.
+  if (H5Pset_fapl_core(fapl.get(), 1 << 16, false) < 0 ||
+      H5Pset_file_image(fapl.get(), const_cast<void*>(bytes), size) < 0)
+    throw isa::InputError(display_name + ": cannot load HDF5 image" + h5::last_error());
+  h5::Id file = h5::file(H5Fopen(display_name.c_str(), H5F_ACC_RDONLY, fapl.get()));
+  if (!file.valid())
+    throw isa::InputError(display_name + ": cannot open HDF5 file" + h5::last_error());
+  return Reader(display_name).read(file.get());
+}
+
+}  // namespace compiler::nir

@@ -1,0 +1,17 @@
+// libFuzzer target: arbitrary bytes as a NIR file, read from an in-memory HDF5 image.
+// Bad input must end in isa::InputError; anything else (crash, other exception) is a bug.
+// Flattening runs too, so the edge rewiring sees whatever graphs the reader accepts.
+#include <cstddef>
+#include <cstdint>
+
+#include "compiler/nir.h"
+#include "isa/error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  try {
+    compiler::nir::Graph g = compiler::nir::read_memory(data, size, "fuzz.nir");
+    compiler::nir::flatten(g);
+  } catch (const isa::InputError&) {
+  }
+  return 0;
+}
