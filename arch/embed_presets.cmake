@@ -1,12 +1,19 @@
-# Writes a C++ source that holds every configs/*.yaml as a string, keyed by file stem.
+# Writes a C++ source that holds every configs/*.yaml as a string keyed by file stem, and every
+# configs/energy/*.yaml keyed by "energy/<stem>" (technology presets).
 file(GLOB yamls ${DIR}/*.yaml)
+file(GLOB energy_yamls ${DIR}/energy/*.yaml)
 list(SORT yamls)
-set(body "// Generated from configs/*.yaml by arch/embed_presets.cmake. Do not edit.\n")
+list(SORT energy_yamls)
+set(body "// Generated from configs/ by arch/embed_presets.cmake. Do not edit.\n")
 string(APPEND body "#include <map>\n#include <string>\nnamespace arch {\n")
 string(APPEND body "const std::map<std::string, std::string>& embedded_presets() {\n")
 string(APPEND body "  static const std::map<std::string, std::string> presets = {\n")
-foreach(y ${yamls})
+foreach(y ${yamls} ${energy_yamls})
   get_filename_component(stem ${y} NAME_WE)
+  get_filename_component(dir ${y} DIRECTORY)
+  if(dir STREQUAL "${DIR}/energy")
+    set(stem "energy/${stem}")
+  endif()
   file(READ ${y} text)
   string(APPEND body "    {\"${stem}\", R\"spikechip_yaml(${text})spikechip_yaml\"},\n")
 endforeach()
