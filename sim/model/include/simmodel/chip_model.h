@@ -1,0 +1,91 @@
+// The chip: cores beside the routers of a mesh, the NoC, the host interface at router (0, 0)
+// and the barrier. Runs a program image phase by phase (docs/execution-model.md) in plain C++:
+//   begin_phase   the host queues the step's input (phase 0), one packet per cycle
+//   run_core      each core's controller runs ahead to its BAR, producing time-stamped packets
+//   route         the NoC turns the phase's packets (in time order) into arrivals; each core
+//                 integrates its arrivals in order (queue back-pressure delays acceptance)
+//   release       barrier release = max(last BAR arrival, last integration, last host
+//                 arrival) + barrier_cycles
+// The SystemC top (sim/sysc) calls these from its modules and advances the kernel to each
+// time; run_phase() does the same without the kernel.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "arch/config.h"
+#include "isa/program.h"
+#include "simmodel/core_model.h"
+#include "simmodel/noc.h"
+
+namespace sim {
+
+class ChipModel final : private DeliverySink {
+ public:
+  // Validates the image against the arch (mesh, routes, layers); throws isa::InputError.
+  ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arch);
+
+  // A new sample of `timesteps` steps: state, accumulators, program counters and output
+  // counts to zero. Time keeps running (cycles are chip-global).
+  void begin_sample(uint32_t timesteps);
+
+  // Phase `phase` of step `step` starts at `start`. `input` (phase 0 only) is the step's frame.
+  // Records spikes of every layer this step when `log_spikes`.
+  void begin_phase(uint64_t start, uint32_t step, uint32_t phase, const isa::SpikeFrame* input,
+                   bool log_spikes);
+  size_t core_count() const { return cores_.size(); }
+  // Runs core `slot`'s controller to its BAR; returns its arrival cycle at the barrier.
+  uint64_t run_core(size_t slot);
+  // Routes and integrates every packet of the phase; returns the cycle the last packet is
+  // integrated (or reaches the host), or the phase start when there is none.
+  uint64_t route();
+  // The phase's completion before the barrier latency: max(BAR arrivals, route()).
+  uint64_t completion() const;
+  uint64_t barrier_cycles() const { return barrier_cycles_; }
+  void release(uint64_t cycle);
+  // All phases in order in plain C++: returns the release cycle.
+  uint64_t run_phase(uint64_t start, uint32_t step, uint32_t phase, const isa::SpikeFrame* input,
+                     bool log_spikes);
+  // After the last step: every core runs LOOPT/HALT; returns the last HALT cycle.
+  uint64_t finish_sample(uint64_t start);
+
+  // The spikes of every layer in the current step so far ([layer], ascending neuron); the
+  // input layer holds the injected frame.
+  const std::vector<isa::LayerSpikes>& step_spikes();
+  // Per output layer (layers with is_output, in layer order): payloads the host received per
+  // neuron this sample (readout layers: the sum over steps of v).
+  const std::vector<std::vector<int64_t>>& output_counts() const { return outputs_; }
+  const std::vector<uint32_t>& output_layers() const { return output_layers_; }
+
+  const std::vector<CoreModel>& cores() const { return cores_; }
+  const NocCounters& noc_counters() const { return noc_->counters; }
+  uint64_t host_packets_in() const { return host_in_; }
+
+ private:
+  bool can_accept(uint32_t endpoint, uint64_t cycle) override;
+  void deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention) override;
+
+  const isa::ProgramImage& image_;
+  uint32_t n_endpoints_;  // cores of the mesh; the host is endpoint n
+  uint32_t barrier_cycles_, host_latency_;
+  uint32_t input_layer_;  // UINT32_MAX when the network has none
+  bool multicast_;
+  std::unique_ptr<Noc> noc_;
+  std::vector<CoreModel> cores_;
+  std::vector<int32_t> slot_of_endpoint_;  // -1 for cores without a program
+  std::vector<uint32_t> output_layers_;
+  std::vector<int32_t> output_index_;  // [layer] -> index in outputs_, -1
+  std::vector<std::vector<int64_t>> outputs_;
+
+  // The phase being run.
+  uint64_t phase_start_ = 0, last_bar_ = 0, last_done_ = 0;
+  uint32_t step_ = 0;
+  bool log_spikes_ = false;
+  PhaseTraffic traffic_;
+  PhaseTraffic sorted_;
+  std::vector<isa::LayerSpikes> spikes_;
+  bool spikes_sorted_ = true;
+  uint64_t host_in_ = 0;
+};
+
+}  // namespace sim

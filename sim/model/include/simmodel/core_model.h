@@ -1,0 +1,138 @@
+// One core: the controller running its program, the integration pipeline (input queue ->
+// addressing unit -> weight memory -> PEs -> membrane memory) and the neuron unit, with the
+// functional state the execution model defines (docs/execution-model.md): two accumulator slots
+// per segment neuron, neuron state, this step's spikes. Plain C++: time is an argument.
+//
+// Per phase, the chip calls run_to_barrier() (the controller runs ahead in plain C++ with a
+// local cycle count, producing time-stamped packets), then receive() for every packet the NoC
+// delivers (in arrival order), then release() when the barrier opens.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "arch/config.h"
+#include "isa/program.h"
+#include "simmodel/counters.h"
+#include "simmodel/input_queue.h"
+#include "simmodel/membrane_memory.h"
+#include "simmodel/noc.h"
+#include "simmodel/pipeline_blocks.h"
+
+namespace sim {
+
+// What a spike packet carries (the NoC moves NocInjection; this is its content).
+struct Packet {
+  uint32_t layer = 0;   // source layer
+  uint32_t neuron = 0;  // flat index in the source layer
+  int32_t payload = 0;  // spike count / graded input value / readout v (HOUT of a non-spiking seg)
+};
+
+// Packets one phase puts into the network, and the destination lists they point into.
+struct PhaseTraffic {
+  std::vector<NocInjection> injections;
+  std::vector<Packet> packets;  // packets[k] travels as injections[k]
+  std::vector<uint32_t> pool;   // destination endpoints
+  void clear() {
+    injections.clear();
+    packets.clear();
+    pool.clear();
+  }
+};
+
+// Cycles from a packet's service start to its last accumulator write: one cycle each for the
+// addressing unit, the weight read and the PE/membrane write-back (the pipeline's fill).
+inline constexpr uint64_t kIntegrationPipelineFill = 3;
+
+class CoreModel {
+ public:
+  // Validates the core's program against the image and the arch; throws isa::InputError.
+  CoreModel(const isa::CoreProgram& program, const isa::ProgramImage& image,
+            const arch::ArchConfig& arch, uint32_t endpoint, uint32_t host_endpoint);
+
+  // Zero state and accumulators, program counter to 0, step 0: a new sample of `timesteps`.
+  void reset_sample(uint32_t timesteps);
+
+  // Runs the controller from cycle `start` until it has issued BAR (returns true; the arrival
+  // cycle is bar_cycle()) or HALT (returns false; halt_cycle()). Packets it sends go into
+  // `traffic`; spikes of every segment it updates are appended to spike_log[layer] when given.
+  bool run_to_barrier(uint64_t start, PhaseTraffic& traffic,
+                      std::vector<isa::LayerSpikes>* spike_log);
+  uint64_t bar_cycle() const { return bar_cycle_; }
+  uint64_t halt_cycle() const { return halt_cycle_; }
+  // The barrier opened at `cycle`: the controller resumes there.
+  void release(uint64_t cycle);
+
+  bool can_accept(uint64_t cycle) const { return queue_.can_accept(cycle); }
+  // A packet sent in step `step_sent` arrived whole at `arrival` (noc_stall cycles above the
+  // zero-load latency). Integrates it; returns the cycle its last accumulator write completes.
+  uint64_t receive(uint64_t arrival, const Packet& packet, uint32_t step_sent, uint64_t noc_stall);
+  // The cycle the last packet received so far is fully integrated.
+  uint64_t integration_done() const { return integration_done_; }
+
+  uint32_t step() const { return step_; }
+  uint32_t endpoint() const { return endpoint_; }
+  const Counters& counters() const { return counters_; }
+  const std::vector<Counters>& layer_counters() const { return layer_counters_; }
+
+ private:
+  struct Burst {  // one packet's fan-out into one projection
+    uint64_t addresses = 0, words = 0, zero = 0, nonzero = 0;
+  };
+  struct ProjectionRt {
+    arch::AuMode mode = arch::AuMode::fc;
+    const isa::Projection* p = nullptr;
+    uint32_t segment = 0, layer = 0;
+    uint32_t neuron_begin = 0, n = 0, membrane_base = 0;
+    uint32_t plane = 0, in_plane = 0, oc_begin = 0, oc_end = 0, in_per_group = 1, out_per_group = 1,
+             taps = 1;
+  };
+  struct SegmentRt {
+    const isa::Segment* s = nullptr;
+    std::vector<isa::NeuronState> state;
+    std::vector<int32_t> acc[2];
+    std::vector<std::pair<uint32_t, uint32_t>> spikes;  // (neuron in layer, payload) this step
+    int64_t updated_step = -1;
+    bool spiking = true;
+  };
+  struct Tap {
+    uint32_t k;  // ky * k_w + kx
+    uint32_t o;  // oy * out_w + ox
+  };
+
+  void validate_and_index(const isa::ProgramImage& image);
+  uint64_t integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b);
+  void integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
+  void integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b,
+                      bool pool);
+  void integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
+  uint64_t update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log);
+  uint64_t send(uint32_t seg, const std::vector<uint32_t>* dests, uint64_t start,
+                PhaseTraffic& traffic);
+
+  const isa::CoreProgram& prog_;
+  uint32_t endpoint_, host_endpoint_;
+  bool multicast_;
+  isa::Precision precision_;
+  uint32_t membrane_words_per_neuron_;
+  AddressingUnit au_;
+  WeightMemory weight_mem_;
+  PeArray pe_;
+  MembraneMemory membrane_;
+  NeuronUnit neuron_unit_;
+  InputQueue queue_;
+
+  std::vector<ProjectionRt> projections_;
+  std::vector<std::vector<uint32_t>> by_source_;  // [layer] -> projections fed by it
+  std::vector<SegmentRt> segments_;
+  std::vector<Tap> taps_;  // scratch for conv fan-out
+
+  // Controller state.
+  uint32_t pc_ = 0, step_ = 0, timesteps_ = 0;
+  uint8_t spike_bits_ = 1;
+  uint64_t now_ = 0, bar_cycle_ = 0, halt_cycle_ = 0, integration_done_ = 0;
+
+  Counters counters_;
+  std::vector<Counters> layer_counters_;
+};
+
+}  // namespace sim

@@ -1,0 +1,99 @@
+// What a simulation run takes and returns; the same for the plain-C++ driver (run_model, used
+// by the unit tests) and the SystemC one (sim::simulate in simsysc/simulate.h).
+#pragma once
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "arch/config.h"
+#include "arch/energy.h"
+#include "isa/program.h"
+#include "simmodel/chip_model.h"
+#include "simmodel/counters.h"
+
+namespace sim {
+
+struct RunOptions {
+  uint32_t timesteps = 0;            // steps per sample; missing input frames count as empty
+  bool record_layer_spikes = false;  // keep every layer's spikes in RunResult::layer_spikes
+};
+
+// Called after every step of every sample with the spikes of every layer that step ([layer],
+// ascending neuron; the input layer holds the injected frame). Return false to stop the run
+// early (RunResult::stopped_early).
+using StepObserver = std::function<bool(uint32_t sample, uint32_t step,
+                                        const std::vector<isa::LayerSpikes>& layers)>;
+
+struct SampleResult {
+  std::vector<std::vector<int64_t>> output_counts;  // [output layer][neuron]: payloads received
+  uint32_t predicted = 0;  // argmax of the first output layer's counts, ties to the lowest
+  uint64_t start_cycle = 0;
+  uint64_t cycles = 0;                // from the sample's start to the last core's HALT
+  std::vector<uint64_t> step_cycles;  // per step: first phase start to last barrier release
+};
+
+// Energy = counters x the arch's energy table + static power x time (DESIGN.md §8).
+struct EnergyBreakdown {
+  std::array<double, arch::kNumEnergyEvents> event_pj{};   // dynamic, by event kind (ERT key)
+  std::array<double, arch::kNumStaticBlocks> static_pj{};  // by block kind, all instances
+  std::vector<double> layer_dynamic_pj;  // [layer]: the core events of its work (no NoC)
+  std::vector<double> core_dynamic_pj;   // [core slot]: the core's own events (no NoC)
+  double dynamic_pj = 0, static_total_pj = 0, total_pj = 0;
+};
+
+struct RunResult {
+  std::vector<SampleResult> samples;    // the samples run (fewer when stopped early)
+  std::vector<uint32_t> output_layers;  // layer index of each output_counts entry
+  uint64_t total_cycles = 0;            // all samples
+  double seconds = 0;                   // total_cycles / clock
+  std::vector<uint32_t> core_ids;       // [core slot] -> core index (y * mesh_x + x)
+  std::vector<Counters> cores;          // [core slot]
+  std::vector<Counters> layers;         // [layer]
+  NocCounters noc;
+  uint64_t synaptic_events = 0;  // pairs with a non-zero weight (NeuroBench effective ACs)
+  EnergyBreakdown energy;
+  double wall_seconds = 0;  // the simulate phase (elaboration excluded)
+  bool stopped_early = false;
+  std::vector<std::vector<std::vector<isa::LayerSpikes>>> layer_spikes;  // [sample][step][layer]
+};
+
+// The bookkeeping both drivers share: samples, steps, observer, results.
+class RunRecorder {
+ public:
+  RunRecorder(const isa::ProgramImage& image, const arch::ArchConfig& arch,
+              const RunOptions& options, const StepObserver& observer);
+  bool wants_spikes() const { return options_.record_layer_spikes || bool(observer_); }
+  void begin_sample(uint32_t sample, uint64_t start);
+  void begin_step(uint64_t start) { step_start_ = start; }
+  // Returns false when the observer stops the run.
+  bool end_step(uint32_t sample, uint32_t step, uint64_t release, ChipModel& chip);
+  void end_sample(uint64_t end, const ChipModel& chip);
+  RunResult finish(const ChipModel& chip, double wall_seconds);
+
+ private:
+  const isa::ProgramImage& image_;
+  const arch::ArchConfig& arch_;
+  RunOptions options_;
+  const StepObserver& observer_;
+  RunResult result_;
+  uint64_t step_start_ = 0;
+};
+
+// The input frame of `step` of a sample, or nullptr (no spikes) beyond its frames.
+inline const isa::SpikeFrame* frame_at(const std::vector<std::vector<isa::SpikeFrame>>& inputs,
+                                       uint32_t sample, uint32_t step) {
+  return step < inputs[sample].size() ? &inputs[sample][step] : nullptr;
+}
+
+// Runs every sample in plain C++ (no SystemC kernel): the reference driver and the unit tests'.
+// Throws isa::InputError for a bad image or input.
+RunResult run_model(const isa::ProgramImage& image, const arch::ArchConfig& arch,
+                    const std::vector<std::vector<isa::SpikeFrame>>& inputs,
+                    const RunOptions& options, const StepObserver& observer = {});
+
+// Energy of a finished run from its counters (energy_model.cpp).
+EnergyBreakdown compute_energy(const RunResult& r, const arch::ArchConfig& arch);
+
+}  // namespace sim

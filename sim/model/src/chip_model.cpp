@@ -1,0 +1,239 @@
+#include "simmodel/chip_model.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include <fmt/format.h>
+#include "isa/error.h"
+
+namespace sim {
+
+ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arch)
+    : image_(image),
+      n_endpoints_(arch.mesh.x * arch.mesh.y),
+      barrier_cycles_(arch.barrier_cycles),
+      host_latency_(arch.host_latency_cycles),
+      input_layer_(UINT32_MAX),
+      multicast_(arch.noc.multicast),
+      noc_(make_noc(arch)),
+      slot_of_endpoint_(n_endpoints_, -1),
+      output_index_(image.layers.size(), -1) {
+  if (image.mesh_x != arch.mesh.x || image.mesh_y != arch.mesh.y)
+    throw isa::InputError(
+        fmt::format("program image: compiled for a {}x{} mesh, the arch has {}x{}", image.mesh_x,
+                    image.mesh_y, arch.mesh.x, arch.mesh.y));
+  if (image.semantics != arch.semantics)
+    throw isa::InputError("program image: its timestep semantics differ from the arch's");
+  if (image.phases_per_step == 0) throw isa::InputError("program image: phases_per_step is 0");
+  const auto check_route = [&](const isa::Route& r, const std::string& where) {
+    for (uint32_t d : r.dest_cores) {
+      bool has_program = false;
+      for (const isa::CoreProgram& c : image.cores) has_program |= c.core == d;
+      if (d >= n_endpoints_ || !has_program)
+        throw isa::InputError(
+            fmt::format("program image: {} sends to core {}, which {}", where, d,
+                        d >= n_endpoints_ ? "is outside the mesh" : "has no program"));
+    }
+  };
+  check_route(image.host_input, "the host input route");
+  cores_.reserve(image.cores.size());
+  for (size_t k = 0; k < image.cores.size(); ++k) {
+    const isa::CoreProgram& c = image.cores[k];
+    if (c.core >= n_endpoints_)
+      throw isa::InputError(fmt::format("program image: core {} is outside the {}x{} mesh", c.core,
+                                        arch.mesh.x, arch.mesh.y));
+    if (slot_of_endpoint_[c.core] >= 0)
+      throw isa::InputError(fmt::format("program image: core {} has two programs", c.core));
+    for (size_t r = 0; r < c.routes.size(); ++r)
+      check_route(c.routes[r], fmt::format("core {} route {}", c.core, r));
+    slot_of_endpoint_[c.core] = static_cast<int32_t>(k);
+    cores_.emplace_back(c, image, arch, c.core, n_endpoints_);
+  }
+  for (uint32_t l = 0; l < image.layers.size(); ++l) {
+    if (image.layers[l].is_input && input_layer_ == UINT32_MAX) input_layer_ = l;
+    if (image.layers[l].is_output) {
+      output_index_[l] = static_cast<int32_t>(output_layers_.size());
+      output_layers_.push_back(l);
+    }
+  }
+  outputs_.resize(output_layers_.size());
+  spikes_.resize(image.layers.size());
+}
+
+void ChipModel::begin_sample(uint32_t timesteps) {
+  for (CoreModel& c : cores_) c.reset_sample(timesteps);
+  for (size_t k = 0; k < outputs_.size(); ++k)
+    outputs_[k].assign(image_.layers[output_layers_[k]].size, 0);
+}
+
+void ChipModel::begin_phase(uint64_t start, uint32_t step, uint32_t phase,
+                            const isa::SpikeFrame* input, bool log_spikes) {
+  phase_start_ = start;
+  last_bar_ = start;
+  last_done_ = start;
+  step_ = step;
+  log_spikes_ = log_spikes;
+  traffic_.clear();
+  if (phase == 0) {
+    for (isa::LayerSpikes& s : spikes_) {
+      s.index.clear();
+      s.payload.clear();
+    }
+    spikes_sorted_ = true;
+  }
+  if (phase != 0 || !input || input->index.empty()) return;
+  if (input_layer_ == UINT32_MAX)
+    throw isa::InputError("program image: the input has spikes but no layer is the input layer");
+  const uint32_t size = image_.layers[input_layer_].size;
+  if (input->payload.size() != input->index.size())
+    throw isa::InputError(fmt::format("input, step {}: {} indices but {} payloads", step,
+                                      input->index.size(), input->payload.size()));
+  if (log_spikes) spikes_[input_layer_] = *input;
+  // The host injects one packet per cycle (per destination without multicast).
+  const uint32_t host = n_endpoints_;
+  const uint32_t dest_begin = 0;
+  for (uint32_t d : image_.host_input.dest_cores) traffic_.pool.push_back(d);
+  const uint32_t n_dests = static_cast<uint32_t>(traffic_.pool.size());
+  if (n_dests == 0) return;
+  uint64_t t = start + host_latency_;
+  for (size_t k = 0; k < input->index.size(); ++k) {
+    const uint32_t i = input->index[k];
+    if (i >= size)
+      throw isa::InputError(
+          fmt::format("input, step {}: element {} outside the input layer of "
+                      "{} neurons",
+                      step, i, size));
+    const uint32_t copies = multicast_ ? 1 : n_dests;
+    for (uint32_t c = 0; c < copies; ++c) {
+      traffic_.injections.push_back(
+          {t++, host, multicast_ ? dest_begin : dest_begin + c, multicast_ ? n_dests : 1});
+      traffic_.packets.push_back({input_layer_, i, static_cast<int32_t>(input->payload[k])});
+      ++host_in_;
+    }
+  }
+}
+
+uint64_t ChipModel::run_core(size_t slot) {
+  CoreModel& core = cores_[slot];
+  if (!core.run_to_barrier(phase_start_, traffic_, log_spikes_ ? &spikes_ : nullptr))
+    throw isa::InputError(fmt::format(
+        "program image: core {} halted at step {} while the chip expected {} phases per step "
+        "(every core's step body needs exactly phases_per_step BARs)",
+        core.endpoint(), step_, image_.phases_per_step));
+  if (core.step() != step_)
+    throw isa::InputError(
+        fmt::format("program image: core {} reached a barrier of step {} in "
+                    "step {} (BARs per step differ from phases_per_step)",
+                    core.endpoint(), core.step(), step_));
+  if (log_spikes_) spikes_sorted_ = false;
+  last_bar_ = std::max(last_bar_, core.bar_cycle());
+  return core.bar_cycle();
+}
+
+uint64_t ChipModel::route() {
+  // Time order, ties by source then sending order: the NoC reserves ports in this order.
+  const size_t n = traffic_.injections.size();
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const NocInjection &x = traffic_.injections[a], &y = traffic_.injections[b];
+    return x.cycle != y.cycle ? x.cycle < y.cycle : x.source < y.source;
+  });
+  sorted_.clear();
+  sorted_.pool = traffic_.pool;
+  for (uint32_t k : order) {
+    sorted_.injections.push_back(traffic_.injections[k]);
+    sorted_.packets.push_back(traffic_.packets[k]);
+  }
+  noc_->route(sorted_.injections, sorted_.pool, *this);
+  return last_done_;
+}
+
+bool ChipModel::can_accept(uint32_t endpoint, uint64_t cycle) {
+  if (endpoint == n_endpoints_) return true;
+  return cores_[slot_of_endpoint_[endpoint]].can_accept(cycle);
+}
+
+void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
+                        uint64_t contention) {
+  const Packet& p = sorted_.packets[injection];
+  if (endpoint == n_endpoints_) {
+    const int32_t out = p.layer < output_index_.size() ? output_index_[p.layer] : -1;
+    if (out < 0)
+      throw isa::InputError(
+          fmt::format("program image: layer {} sends to the host but is not "
+                      "an output layer",
+                      p.layer));
+    if (p.neuron >= outputs_[out].size())
+      throw isa::InputError(
+          fmt::format("program image: host output of layer {} neuron {} "
+                      "outside the layer",
+                      p.layer, p.neuron));
+    outputs_[out][p.neuron] += p.payload;
+    last_done_ = std::max(last_done_, cycle + host_latency_);
+    return;
+  }
+  const uint64_t done = cores_[slot_of_endpoint_[endpoint]].receive(cycle, p, step_, contention);
+  last_done_ = std::max(last_done_, done);
+}
+
+uint64_t ChipModel::completion() const {
+  return std::max(last_bar_, last_done_);
+}
+
+void ChipModel::release(uint64_t cycle) {
+  for (CoreModel& c : cores_) c.release(cycle);
+}
+
+uint64_t ChipModel::run_phase(uint64_t start, uint32_t step, uint32_t phase,
+                              const isa::SpikeFrame* input, bool log_spikes) {
+  begin_phase(start, step, phase, input, log_spikes);
+  for (size_t k = 0; k < cores_.size(); ++k) run_core(k);
+  route();
+  const uint64_t rel = completion() + barrier_cycles_;
+  release(rel);
+  return rel;
+}
+
+uint64_t ChipModel::finish_sample(uint64_t start) {
+  uint64_t end = start;
+  PhaseTraffic none;
+  for (CoreModel& c : cores_) {
+    if (c.run_to_barrier(start, none, nullptr))
+      throw isa::InputError(
+          fmt::format("program image: core {} reached a BAR after the last "
+                      "step (more BARs than phases_per_step x timesteps)",
+                      c.endpoint()));
+    if (!none.injections.empty())
+      throw isa::InputError(
+          fmt::format("program image: core {} sends packets after the last "
+                      "step",
+                      c.endpoint()));
+    end = std::max(end, c.halt_cycle());
+  }
+  return end;
+}
+
+const std::vector<isa::LayerSpikes>& ChipModel::step_spikes() {
+  if (!spikes_sorted_) {
+    for (uint32_t l = 0; l < spikes_.size(); ++l) {
+      if (l == input_layer_) continue;
+      isa::LayerSpikes& s = spikes_[l];
+      if (std::is_sorted(s.index.begin(), s.index.end())) continue;
+      std::vector<uint32_t> order(s.index.size());
+      std::iota(order.begin(), order.end(), 0u);
+      std::sort(order.begin(), order.end(),
+                [&](uint32_t a, uint32_t b) { return s.index[a] < s.index[b]; });
+      isa::LayerSpikes t;
+      for (uint32_t k : order) {
+        t.index.push_back(s.index[k]);
+        t.payload.push_back(s.payload[k]);
+      }
+      s = std::move(t);
+    }
+    spikes_sorted_ = true;
+  }
+  return spikes_;
+}
+
+}  // namespace sim

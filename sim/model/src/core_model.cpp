@@ -1,0 +1,596 @@
+#include "simmodel/core_model.h"
+
+#include <algorithm>
+#include <bit>
+
+#include <fmt/format.h>
+#include "arch/derived.h"
+#include "isa/error.h"
+#include "isa/table.h"
+
+namespace sim {
+
+namespace {
+
+// Words of a projection descriptor the AU.* instruction loads (its 32-bit fields): source
+// layer, segment, delay, source neurons, weight base, weight count; convolution-like modes add
+// the 15 geometry fields.
+uint64_t descriptor_words(arch::AuMode m) {
+  return m == arch::AuMode::fc || m == arch::AuMode::elementwise ? 6 : 21;
+}
+
+uint64_t cost(isa::Opcode op, uint64_t quantity, uint64_t per_cycle = 1, bool taken = false) {
+  return isa::cost_cycles(isa::instr_info(op).cost, quantity, per_cycle, taken);
+}
+
+inline int32_t wrap_add(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+
+}  // namespace
+
+CoreModel::CoreModel(const isa::CoreProgram& program, const isa::ProgramImage& image,
+                     const arch::ArchConfig& arch, uint32_t endpoint, uint32_t host_endpoint)
+    : prog_(program),
+      endpoint_(endpoint),
+      host_endpoint_(host_endpoint),
+      multicast_(arch.noc.multicast),
+      precision_{static_cast<uint8_t>(arch.core.v_bits), static_cast<uint8_t>(arch.core.u_bits)},
+      membrane_words_per_neuron_(arch::membrane_words_per_neuron(arch.core)),
+      au_(arch.core),
+      weight_mem_(arch.core),
+      pe_(arch.core),
+      membrane_(arch.core),
+      neuron_unit_(arch.core),
+      queue_(arch.core.input_queue_depth),
+      by_source_(image.layers.size()),
+      layer_counters_(image.layers.size()) {
+  validate_and_index(image);
+}
+
+void CoreModel::validate_and_index(const isa::ProgramImage& image) {
+  const auto bad = [&](const std::string& what) {
+    return isa::InputError(fmt::format("program image: core {}: {}", prog_.core, what));
+  };
+  const size_t n_layers = image.layers.size();
+  segments_.resize(prog_.segments.size());
+  for (size_t s = 0; s < prog_.segments.size(); ++s) {
+    const isa::Segment& seg = prog_.segments[s];
+    if (seg.layer >= n_layers)
+      throw bad(fmt::format("segment {}: layer {} does not exist", s, seg.layer));
+    if (uint64_t{seg.neuron_begin} + seg.neuron_count > image.layers[seg.layer].size)
+      throw bad(fmt::format("segment {}: neurons [{}, {}) exceed layer {} of {} neurons", s,
+                            seg.neuron_begin, seg.neuron_begin + seg.neuron_count, seg.layer,
+                            image.layers[seg.layer].size));
+    const uint64_t need = seg.param_count == 1 ? 1 : seg.neuron_count;
+    if (seg.param_count != 1 && seg.param_count != seg.neuron_count)
+      throw bad(fmt::format("segment {}: param_count {} is neither 1 nor the segment size {}", s,
+                            seg.param_count, seg.neuron_count));
+    if (uint64_t{seg.param_base} + need > prog_.params.size())
+      throw bad(fmt::format("segment {}: parameters [{}, {}) exceed the {} parameter blocks", s,
+                            seg.param_base, seg.param_base + need, prog_.params.size()));
+    SegmentRt& rt = segments_[s];
+    rt.s = &seg;
+    rt.state.assign(seg.neuron_count, {});
+    rt.acc[0].assign(seg.neuron_count, 0);
+    rt.acc[1].assign(seg.neuron_count, 0);
+  }
+  // The AU mode of each projection is the AU.* instruction that arms it.
+  std::vector<int> mode(prog_.projections.size(), -1);
+  for (size_t k = 0; k < prog_.code.size(); ++k) {
+    const isa::Instr& in = prog_.code[k];
+    if (!isa::find_instr(in.op)) throw bad(fmt::format("instruction {}: unknown opcode", k));
+    arch::AuMode m;
+    switch (in.op) {
+      case isa::Opcode::au_fc:
+        m = arch::AuMode::fc;
+        break;
+      case isa::Opcode::au_conv:
+        m = arch::AuMode::conv;
+        break;
+      case isa::Opcode::au_pool:
+        m = arch::AuMode::pool;
+        break;
+      case isa::Opcode::au_elt:
+        m = arch::AuMode::elementwise;
+        break;
+      case isa::Opcode::au_ssc:
+      case isa::Opcode::au_sscs:
+        throw bad(
+            fmt::format("instruction {}: {} (sparse convolution) is not supported by the "
+                        "simulator yet; supported AU modes: FC, CONV, POOL, ELT",
+                        k, isa::instr_info(in.op).mnemonic));
+      case isa::Opcode::jmp:
+      case isa::Opcode::loopt:
+        if (in.a >= prog_.code.size())
+          throw bad(fmt::format("instruction {}: jump target {} outside the {} instructions", k,
+                                in.a, prog_.code.size()));
+        continue;
+      case isa::Opcode::upd_lif:
+      case isa::Opcode::upd_if:
+      case isa::Opcode::upd_li:
+      case isa::Opcode::upd_cuba:
+      case isa::Opcode::upd_culi:
+      case isa::Opcode::hout:
+        if (in.a >= segments_.size())
+          throw bad(fmt::format("instruction {}: segment {} does not exist", k, in.a));
+        continue;
+      case isa::Opcode::send:
+        if (in.a >= segments_.size())
+          throw bad(fmt::format("instruction {}: segment {} does not exist", k, in.a));
+        if (in.b >= prog_.routes.size())
+          throw bad(fmt::format("instruction {}: route {} does not exist", k, in.b));
+        continue;
+      case isa::Opcode::setbits:
+        if (in.a < 1 || in.a > 15)
+          throw bad(fmt::format("instruction {}: SPKBITS {} outside 1..15", k, in.a));
+        continue;
+      default:
+        continue;
+    }
+    if (in.a >= prog_.projections.size())
+      throw bad(fmt::format("instruction {}: projection {} does not exist", k, in.a));
+    if (mode[in.a] >= 0 && mode[in.a] != static_cast<int>(m))
+      throw bad(fmt::format("projection {} armed with two AU modes", in.a));
+    mode[in.a] = static_cast<int>(m);
+  }
+  projections_.resize(prog_.projections.size());
+  for (size_t k = 0; k < prog_.projections.size(); ++k) {
+    const isa::Projection& p = prog_.projections[k];
+    if (mode[k] < 0)
+      throw bad(fmt::format("projection {} is never armed by an AU.* instruction", k));
+    if (p.source_layer >= n_layers)
+      throw bad(fmt::format("projection {}: source layer {} does not exist", k, p.source_layer));
+    if (p.segment >= segments_.size())
+      throw bad(fmt::format("projection {}: segment {} does not exist", k, p.segment));
+    const isa::Segment& seg = prog_.segments[p.segment];
+    ProjectionRt& r = projections_[k];
+    r.mode = static_cast<arch::AuMode>(mode[k]);
+    r.p = &p;
+    r.segment = p.segment;
+    r.layer = seg.layer;
+    r.neuron_begin = seg.neuron_begin;
+    r.n = seg.neuron_count;
+    r.membrane_base = seg.membrane_base;
+    uint64_t weights_needed = 0;
+    const isa::ConvGeometry& g = p.geom;
+    switch (r.mode) {
+      case arch::AuMode::fc:
+        weights_needed = uint64_t{p.source_neurons} * r.n;
+        break;
+      case arch::AuMode::elementwise:
+        weights_needed = r.n;
+        break;
+      case arch::AuMode::conv:
+      case arch::AuMode::pool: {
+        r.plane = g.out_h * g.out_w;
+        r.in_plane = g.in_h * g.in_w;
+        const uint32_t groups = std::max<uint32_t>(g.groups, 1);
+        if (r.plane == 0 || r.in_plane == 0 || g.in_c % groups || g.out_c % groups ||
+            g.stride_h == 0 || g.stride_w == 0 || g.dil_h == 0 || g.dil_w == 0)
+          throw bad(fmt::format("projection {}: malformed convolution geometry", k));
+        if (r.neuron_begin % r.plane || r.n % r.plane)
+          throw bad(fmt::format("projection {}: segment does not hold whole output channels", k));
+        r.oc_begin = r.neuron_begin / r.plane;
+        r.oc_end = r.oc_begin + r.n / r.plane;
+        r.in_per_group = g.in_c / groups;
+        r.out_per_group = g.out_c / groups;
+        r.taps = g.k_h * g.k_w;
+        if (r.mode == arch::AuMode::conv)
+          weights_needed = uint64_t{r.oc_end - r.oc_begin} * r.in_per_group * r.taps;
+        break;
+      }
+      default:
+        break;
+    }
+    if (uint64_t{p.weight_base} + weights_needed > prog_.weights.size())
+      throw bad(fmt::format("projection {}: weights [{}, {}) exceed the {} stored weights", k,
+                            p.weight_base, p.weight_base + weights_needed, prog_.weights.size()));
+    by_source_[p.source_layer].push_back(static_cast<uint32_t>(k));
+  }
+}
+
+void CoreModel::reset_sample(uint32_t timesteps) {
+  for (SegmentRt& s : segments_) {
+    std::fill(s.state.begin(), s.state.end(), isa::NeuronState{});
+    std::fill(s.acc[0].begin(), s.acc[0].end(), 0);
+    std::fill(s.acc[1].begin(), s.acc[1].end(), 0);
+    s.spikes.clear();
+    s.updated_step = -1;
+  }
+  pc_ = 0;
+  step_ = 0;
+  timesteps_ = timesteps;
+  spike_bits_ = 1;
+}
+
+// ---- integration -------------------------------------------------------------------------
+
+uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_sent,
+                            uint64_t noc_stall) {
+  if (pk.layer >= by_source_.size() || by_source_[pk.layer].empty())
+    throw isa::InputError(fmt::format(
+        "program image: core {} receives spikes of layer {} but has no projection from it",
+        prog_.core, pk.layer));
+  const uint64_t accept = queue_.accept_cycle(arrival);
+  const std::vector<uint32_t>& projs = by_source_[pk.layer];
+  Counters& first = layer_counters_[projections_[projs.front()].layer];
+  first.stalls.queue_full += accept - arrival;
+  first.stalls.noc += noc_stall;
+  counters_.stalls.queue_full += accept - arrival;
+  counters_.stalls.noc += noc_stall;
+  uint64_t service = 0;
+  for (uint32_t k : projs) {
+    const ProjectionRt& pr = projections_[k];
+    Burst b;
+    const uint32_t slot = (step_sent + pr.p->delay_steps) & 1u;
+    const uint64_t cycles = integrate(pr, pk, slot, b);
+    const uint64_t adds = b.nonzero * std::popcount(static_cast<uint32_t>(pk.payload));
+    const uint64_t base =
+        std::max({au_.cycles(b.addresses), weight_mem_.cycles(b.words), pe_.cycles(adds)});
+    for (Counters* c : {&counters_, &layer_counters_[pr.layer]}) {
+      c->au_addresses += b.addresses;
+      c->weight_word_reads += b.words;
+      c->zero_weight_reads += b.zero;
+      c->membrane_reads += b.nonzero;
+      c->membrane_writes += b.nonzero;
+      c->pe_adds += adds;
+      c->synaptic_events += b.nonzero;
+      c->integration_busy_cycles += cycles;
+      c->stalls.bank_conflict += cycles - base;
+    }
+    service += cycles;
+  }
+  ++counters_.packets_received;
+  ++first.packets_received;
+  service = std::max<uint64_t>(service, 1);
+  const uint64_t start = queue_.push(accept, service);
+  const uint64_t done = start + service + kIntegrationPipelineFill;
+  integration_done_ = std::max(integration_done_, done);
+  return done;
+}
+
+uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b) {
+  if (pk.neuron >= pr.p->source_neurons && pr.mode == arch::AuMode::fc)
+    throw isa::InputError(
+        fmt::format("program image: core {}: spike of neuron {} of layer {} "
+                    "outside projection's {} source neurons",
+                    prog_.core, pk.neuron, pk.layer, pr.p->source_neurons));
+  const uint32_t payload = static_cast<uint32_t>(pk.payload);
+  int32_t* acc = segments_[pr.segment].acc[slot].data();
+  membrane_.begin();
+  switch (pr.mode) {
+    case arch::AuMode::fc:
+      integrate_fc(pr, pk.neuron, payload, acc, b);
+      break;
+    case arch::AuMode::conv:
+      integrate_conv(pr, pk.neuron, payload, acc, b, false);
+      break;
+    case arch::AuMode::pool:
+      integrate_conv(pr, pk.neuron, payload, acc, b, true);
+      break;
+    case arch::AuMode::elementwise:
+      integrate_elt(pr, pk.neuron, payload, acc, b);
+      break;
+    default:
+      break;
+  }
+  const uint64_t mem_cycles = membrane_.end();
+  const uint64_t adds = b.nonzero * std::popcount(payload);
+  const uint64_t base =
+      std::max({au_.cycles(b.addresses), weight_mem_.cycles(b.words), pe_.cycles(adds)});
+  return std::max(base, mem_cycles);
+}
+
+// Source neuron i reads weight row i and touches every neuron of the segment.
+void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                             Burst& b) {
+  const uint32_t n = pr.n;
+  const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i} * n;
+  const int16_t* w = prog_.weights.data() + row;
+  const uint32_t mbase = pr.membrane_base;
+  uint64_t nz = 0;
+  if (payload == 1) {
+    for (uint32_t j = 0; j < n; ++j) {
+      if (w[j] == 0) continue;
+      acc[j] = wrap_add(acc[j], w[j]);
+      membrane_.access(mbase + j);
+      ++nz;
+    }
+  } else {
+    for (uint32_t j = 0; j < n; ++j) {
+      if (w[j] == 0) continue;
+      acc[j] = wrap_add(acc[j], isa::shift_add(w[j], payload));
+      membrane_.access(mbase + j);
+      ++nz;
+    }
+  }
+  b.addresses += n;
+  b.words += weight_mem_.words(row, n);
+  b.nonzero += nz;
+  b.zero += n - nz;
+}
+
+// Source (c, y, x) -> every output (oc, oy, ox) of the segment whose window holds it; the AU
+// walks output channels, then kernel taps (weight-memory order).
+void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                               Burst& b, bool pool) {
+  const isa::ConvGeometry& g = pr.p->geom;
+  const uint32_t c = i / pr.in_plane;
+  const uint32_t rem = i % pr.in_plane;
+  const int64_t y = rem / g.in_w, x = rem % g.in_w;
+  if (c >= g.in_c)
+    throw isa::InputError(
+        fmt::format("program image: core {}: spike of neuron {} outside the "
+                    "projection's input of {} channels",
+                    prog_.core, i, g.in_c));
+  taps_.clear();
+  uint32_t tap_lo = UINT32_MAX, tap_hi = 0;
+  for (uint32_t ky = 0; ky < g.k_h; ++ky) {
+    const int64_t ty = y + g.pad_h - int64_t{ky} * g.dil_h;
+    if (ty < 0 || ty % g.stride_h) continue;
+    const int64_t oy = ty / g.stride_h;
+    if (oy >= g.out_h) continue;
+    for (uint32_t kx = 0; kx < g.k_w; ++kx) {
+      const int64_t tx = x + g.pad_w - int64_t{kx} * g.dil_w;
+      if (tx < 0 || tx % g.stride_w) continue;
+      const int64_t ox = tx / g.stride_w;
+      if (ox >= g.out_w) continue;
+      const uint32_t k = ky * g.k_w + kx;
+      taps_.push_back({k, static_cast<uint32_t>(oy * g.out_w + ox)});
+      tap_lo = std::min(tap_lo, k);
+      tap_hi = std::max(tap_hi, k);
+    }
+  }
+  if (taps_.empty()) return;
+  uint32_t oc_lo, oc_hi;
+  if (pool) {
+    oc_lo = std::max(pr.oc_begin, c);
+    oc_hi = std::min(pr.oc_end, c + 1);
+  } else {
+    const uint32_t grp = c / pr.in_per_group;
+    oc_lo = std::max(pr.oc_begin, grp * pr.out_per_group);
+    oc_hi = std::min(pr.oc_end, (grp + 1) * pr.out_per_group);
+  }
+  if (oc_lo >= oc_hi) return;
+  const uint32_t c_in_group = c % pr.in_per_group;
+  const uint32_t mbase = pr.membrane_base;
+  const uint64_t pairs = uint64_t{oc_hi - oc_lo} * taps_.size();
+  uint64_t nz = 0;
+  for (uint32_t oc = oc_lo; oc < oc_hi; ++oc) {
+    const uint32_t nbase = oc * pr.plane - pr.neuron_begin;
+    if (pool) {
+      const int32_t v = isa::shift_add(1, payload);
+      for (const Tap& t : taps_) {
+        acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
+        membrane_.access(mbase + nbase + t.o);
+      }
+      nz += taps_.size();
+      continue;
+    }
+    const uint64_t row =
+        pr.p->weight_base + (uint64_t{oc - pr.oc_begin} * pr.in_per_group + c_in_group) * pr.taps;
+    const int16_t* w = prog_.weights.data() + row;
+    b.words += weight_mem_.words(row + tap_lo, tap_hi - tap_lo + 1);
+    for (const Tap& t : taps_) {
+      if (w[t.k] == 0) continue;
+      const int32_t v = payload == 1 ? w[t.k] : isa::shift_add(w[t.k], payload);
+      acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
+      membrane_.access(mbase + nbase + t.o);
+      ++nz;
+    }
+  }
+  b.addresses += pairs;
+  b.nonzero += nz;
+  b.zero += pairs - nz;
+}
+
+// Source i -> segment neuron i - neuron_begin through its own weight.
+void CoreModel::integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                              Burst& b) {
+  if (i < pr.neuron_begin || i - pr.neuron_begin >= pr.n) return;
+  const uint32_t j = i - pr.neuron_begin;
+  const uint64_t widx = uint64_t{pr.p->weight_base} + j;
+  const int16_t w = prog_.weights[widx];
+  b.addresses += 1;
+  b.words += 1;
+  if (w == 0) {
+    ++b.zero;
+    return;
+  }
+  acc[j] = wrap_add(acc[j], isa::shift_add(w, payload));
+  membrane_.access(pr.membrane_base + j);
+  ++b.nonzero;
+}
+
+// ---- controller --------------------------------------------------------------------------
+
+bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
+                               std::vector<isa::LayerSpikes>* spike_log) {
+  // A phase executes a bounded number of instructions; more means a loop with no BAR.
+  constexpr uint64_t kMaxInstructionsPerPhase = 50'000'000;
+  uint64_t now = start;
+  for (uint64_t executed = 0;; ++executed) {
+    if (executed > kMaxInstructionsPerPhase)
+      throw isa::InputError(fmt::format(
+          "program image: core {}: more than {} instructions without reaching BAR or HALT",
+          prog_.core, kMaxInstructionsPerPhase));
+    if (pc_ >= prog_.code.size())
+      throw isa::InputError(
+          fmt::format("program image: core {}: execution ran past the last "
+                      "instruction (no HALT)",
+                      prog_.core));
+    const isa::Instr& in = prog_.code[pc_];
+    ++counters_.instructions;
+    uint64_t cycles = 0;
+    switch (in.op) {
+      case isa::Opcode::halt:
+        cycles = cost(in.op, 0);
+        counters_.controller_busy_cycles += now + cycles - start;
+        halt_cycle_ = now + cycles;
+        return false;
+      case isa::Opcode::bar:
+        cycles = cost(in.op, 0);  // the issue cycle; the wait is counted at release
+        ++counters_.barrier_syncs;
+        ++pc_;
+        bar_cycle_ = now + cycles;
+        counters_.controller_busy_cycles += bar_cycle_ - start;
+        return true;
+      case isa::Opcode::jmp:
+        cycles = cost(in.op, 0, 1, true);
+        pc_ = in.a;
+        break;
+      case isa::Opcode::loopt: {
+        ++step_;
+        const bool taken = step_ < timesteps_;
+        cycles = cost(in.op, 0, 1, taken);
+        pc_ = taken ? in.a : pc_ + 1;
+        break;
+      }
+      case isa::Opcode::au_fc:
+      case isa::Opcode::au_conv:
+      case isa::Opcode::au_pool:
+      case isa::Opcode::au_elt:
+        cycles = cost(in.op, descriptor_words(projections_[in.a].mode));
+        ++pc_;
+        break;
+      case isa::Opcode::upd_lif:
+      case isa::Opcode::upd_if:
+      case isa::Opcode::upd_li:
+      case isa::Opcode::upd_cuba:
+      case isa::Opcode::upd_culi:
+        cycles = update(in, spike_log);
+        layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        ++pc_;
+        break;
+      case isa::Opcode::setbits:
+        spike_bits_ = static_cast<uint8_t>(in.a);
+        cycles = cost(in.op, 0);
+        ++pc_;
+        break;
+      case isa::Opcode::send:
+        cycles = send(in.a, &prog_.routes[in.b].dest_cores, now, traffic);
+        layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        ++pc_;
+        break;
+      case isa::Opcode::hout:
+        cycles = send(in.a, nullptr, now, traffic);
+        layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        ++pc_;
+        break;
+      default:  // NOP and any instruction with no effect here
+        cycles = cost(in.op, 0);
+        ++pc_;
+        break;
+    }
+    now += cycles;
+  }
+}
+
+void CoreModel::release(uint64_t cycle) {
+  counters_.stalls.barrier_wait += cycle > bar_cycle_ ? cycle - bar_cycle_ : 0;
+}
+
+uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log) {
+  SegmentRt& seg = segments_[in.a];
+  const isa::Segment& s = *seg.s;
+  isa::UpdateMode mode;
+  switch (in.op) {
+    case isa::Opcode::upd_lif:
+      mode.model = isa::NeuronModel::lif;
+      break;
+    case isa::Opcode::upd_if:
+      mode.model = isa::NeuronModel::if_;
+      break;
+    case isa::Opcode::upd_li:
+      mode.model = isa::NeuronModel::li;
+      break;
+    case isa::Opcode::upd_cuba:
+      mode.model = isa::NeuronModel::cuba;
+      break;
+    default:
+      mode.model = isa::NeuronModel::cuba_li;
+      break;
+  }
+  if (isa::is_spiking(mode.model)) {
+    mode.reset = in.b ? isa::ResetMode::subtract : isa::ResetMode::to_value;
+    mode.compare = in.c ? isa::Compare::ge : isa::Compare::gt;
+  }
+  mode.spike_bits = spike_bits_;
+  int32_t* acc = seg.acc[step_ & 1u].data();
+  const isa::NeuronParams* params = prog_.params.data() + s.param_base;
+  const bool per_neuron = s.param_count != 1;
+  seg.spikes.clear();
+  uint64_t active = 0;
+  for (uint32_t j = 0; j < s.neuron_count; ++j) {
+    isa::NeuronState& st = seg.state[j];
+    const isa::NeuronParams& p = params[per_neuron ? j : 0];
+    bool is_active = acc[j] != 0 || st.v != 0 || st.u != 0 || p.bias != 0 || p.input_bias != 0;
+    const uint32_t out = isa::neuron_step(st, acc[j], p, mode, precision_);
+    acc[j] = 0;
+    if (out > 0) {
+      is_active = true;
+      seg.spikes.emplace_back(s.neuron_begin + j, out);
+    }
+    active += is_active;
+  }
+  seg.updated_step = step_;
+  seg.spiking = isa::is_spiking(mode.model);
+  const uint64_t visited = neuron_unit_.active_only() ? active : s.neuron_count;
+  const uint64_t words = (membrane_words_per_neuron_ + 1) * visited;  // state + accumulator
+  for (Counters* c : {&counters_, &layer_counters_[s.layer]}) {
+    c->neuron_updates_active += active;
+    c->neuron_updates_idle += visited - active;
+    c->membrane_reads += words;
+    c->membrane_writes += words;
+    c->spikes += seg.spikes.size();
+  }
+  if (spike_log) {
+    isa::LayerSpikes& log = (*spike_log)[s.layer];
+    for (const auto& [neuron, out] : seg.spikes) {
+      log.index.push_back(neuron);
+      log.payload.push_back(out);
+    }
+  }
+  return neuron_unit_.cycles(visited);
+}
+
+// SEND (dests = the route) or HOUT (dests = nullptr: the host): one packet per spike of this
+// step, one per cycle from `start`; a readout (non-spiking) segment sends one packet per neuron
+// carrying v. Without multicast the core sends one copy per destination.
+uint64_t CoreModel::send(uint32_t seg_index, const std::vector<uint32_t>* dests, uint64_t start,
+                         PhaseTraffic& traffic) {
+  SegmentRt& seg = segments_[seg_index];
+  const isa::Segment& s = *seg.s;
+  const bool fresh = seg.updated_step == static_cast<int64_t>(step_);
+  const uint32_t dest_begin = static_cast<uint32_t>(traffic.pool.size());
+  if (dests) {
+    for (uint32_t d : *dests) traffic.pool.push_back(d);
+  } else {
+    traffic.pool.push_back(host_endpoint_);
+  }
+  const uint32_t n_dests = static_cast<uint32_t>(traffic.pool.size()) - dest_begin;
+  uint64_t packets = 0;
+  const auto emit = [&](uint32_t neuron, int32_t payload) {
+    if (n_dests == 0) return;
+    const uint32_t copies = multicast_ ? 1 : n_dests;
+    for (uint32_t k = 0; k < copies; ++k) {
+      traffic.injections.push_back({start + packets, endpoint_,
+                                    multicast_ ? dest_begin : dest_begin + k,
+                                    multicast_ ? n_dests : 1});
+      traffic.packets.push_back({s.layer, neuron, payload});
+      ++packets;
+    }
+  };
+  if (!dests && !seg.spiking) {
+    if (fresh)
+      for (uint32_t j = 0; j < s.neuron_count; ++j) emit(s.neuron_begin + j, seg.state[j].v);
+  } else if (fresh) {
+    for (const auto& [neuron, out] : seg.spikes) emit(neuron, static_cast<int32_t>(out));
+  }
+  counters_.packets_sent += packets;
+  layer_counters_[s.layer].packets_sent += packets;
+  return cost(dests ? isa::Opcode::send : isa::Opcode::hout, packets);
+}
+
+}  // namespace sim

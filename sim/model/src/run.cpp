@@ -1,0 +1,90 @@
+#include "simmodel/run.h"
+
+#include <algorithm>
+
+namespace sim {
+
+RunRecorder::RunRecorder(const isa::ProgramImage& image, const arch::ArchConfig& arch,
+                         const RunOptions& options, const StepObserver& observer)
+    : image_(image), arch_(arch), options_(options), observer_(observer) {}
+
+void RunRecorder::begin_sample(uint32_t, uint64_t start) {
+  SampleResult s;
+  s.start_cycle = start;
+  result_.samples.push_back(std::move(s));
+  if (options_.record_layer_spikes) result_.layer_spikes.emplace_back();
+}
+
+bool RunRecorder::end_step(uint32_t sample, uint32_t step, uint64_t release, ChipModel& chip) {
+  result_.samples.back().step_cycles.push_back(release - step_start_);
+  if (!wants_spikes()) return true;
+  const std::vector<isa::LayerSpikes>& spikes = chip.step_spikes();
+  if (options_.record_layer_spikes) result_.layer_spikes.back().push_back(spikes);
+  if (observer_ && !observer_(sample, step, spikes)) {
+    result_.stopped_early = true;
+    return false;
+  }
+  return true;
+}
+
+void RunRecorder::end_sample(uint64_t end, const ChipModel& chip) {
+  SampleResult& s = result_.samples.back();
+  s.cycles = end - s.start_cycle;
+  s.output_counts = chip.output_counts();
+  s.predicted = 0;
+  if (!s.output_counts.empty()) {
+    const std::vector<int64_t>& c = s.output_counts.front();
+    s.predicted = static_cast<uint32_t>(std::max_element(c.begin(), c.end()) - c.begin());
+    if (c.empty()) s.predicted = 0;
+  }
+}
+
+RunResult RunRecorder::finish(const ChipModel& chip, double wall_seconds) {
+  RunResult r = std::move(result_);
+  r.output_layers = chip.output_layers();
+  r.total_cycles = 0;
+  for (const SampleResult& s : r.samples) r.total_cycles += s.cycles;
+  r.seconds = arch_.clock_hz > 0 ? static_cast<double>(r.total_cycles) / arch_.clock_hz : 0;
+  r.layers.assign(image_.layers.size(), {});
+  for (const CoreModel& c : chip.cores()) {
+    r.core_ids.push_back(c.endpoint());
+    r.cores.push_back(c.counters());
+    for (size_t l = 0; l < r.layers.size(); ++l) r.layers[l] += c.layer_counters()[l];
+    r.synaptic_events += c.counters().synaptic_events;
+  }
+  r.noc = chip.noc_counters();
+  r.wall_seconds = wall_seconds;
+  r.energy = compute_energy(r, arch_);
+  return r;
+}
+
+RunResult run_model(const isa::ProgramImage& image, const arch::ArchConfig& arch,
+                    const std::vector<std::vector<isa::SpikeFrame>>& inputs,
+                    const RunOptions& options, const StepObserver& observer) {
+  ChipModel chip(image, arch);
+  RunRecorder rec(image, arch, options, observer);
+  const auto t0 = std::chrono::steady_clock::now();
+  uint64_t now = 0;
+  bool go_on = true;
+  for (uint32_t s = 0; s < inputs.size() && go_on; ++s) {
+    chip.begin_sample(options.timesteps);
+    rec.begin_sample(s, now);
+    for (uint32_t t = 0; t < options.timesteps && go_on; ++t) {
+      rec.begin_step(now);
+      for (uint32_t ph = 0; ph < image.phases_per_step; ++ph)
+        now = chip.run_phase(now, t, ph, ph == 0 ? frame_at(inputs, s, t) : nullptr,
+                             rec.wants_spikes());
+      go_on = rec.end_step(s, t, now, chip);
+    }
+    if (!go_on) {
+      rec.end_sample(now, chip);
+      break;
+    }
+    now = chip.finish_sample(now);
+    rec.end_sample(now, chip);
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rec.finish(chip, wall);
+}
+
+}  // namespace sim
