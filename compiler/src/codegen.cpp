@@ -119,6 +119,7 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
         d.delay_steps = pipelined ? 1 : p.delay_steps;
         d.source_neurons = net.layers[p.source].size;
         d.weight_base = static_cast<uint32_t>(cp.weights.size());
+        d.weight_shift = p.weight_shift;
         d.geom = p.geom;
         const uint32_t S = d.source_neurons;
         switch (p.kind) {

@@ -74,7 +74,7 @@ PreparedProjection prepare(const Projection& p, const Layer& target, const Netwo
       pp.nnz.assign(S, 0);
       for (uint32_t j = 0; j < N; ++j)
         for (uint32_t i = 0; i < S; ++i) {
-          const int32_t w = p.qweight[size_t{j} * S + i];
+          const int32_t w = isa::scaled_weight(p.qweight[size_t{j} * S + i], p.weight_shift);
           pp.w[size_t{i} * N + j] = w;
           pp.nnz[i] += w != 0;
         }
@@ -90,7 +90,8 @@ PreparedProjection prepare(const Projection& p, const Layer& target, const Netwo
         for (uint32_t j = 0; j < icg; ++j)
           for (size_t t = 0; t < taps; ++t) {
             const uint32_t ic = grp * icg + j;
-            const int32_t w = p.qweight[(size_t{oc} * icg + j) * taps + t];
+            const int32_t w =
+                isa::scaled_weight(p.qweight[(size_t{oc} * icg + j) * taps + t], p.weight_shift);
             pp.w[(size_t{ic} * taps + t) * ocg + (oc - grp * ocg)] = w;
             pp.nnz[size_t{ic} * taps + t] += w != 0;
           }
@@ -98,10 +99,12 @@ PreparedProjection prepare(const Projection& p, const Layer& target, const Netwo
       break;
     }
     case ProjectionKind::pool:
-      pp.pool_w = p.qweight.at(0);
+      pp.pool_w = isa::scaled_weight(p.qweight.at(0), p.weight_shift);
       break;
     case ProjectionKind::elementwise:
-      pp.w = p.qweight;
+      pp.w.resize(p.qweight.size());
+      for (size_t i = 0; i < p.qweight.size(); ++i)
+        pp.w[i] = isa::scaled_weight(p.qweight[i], p.weight_shift);
       break;
   }
   return pp;

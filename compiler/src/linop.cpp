@@ -146,6 +146,22 @@ static bool uniform_per_channel(const std::vector<double>& v, uint32_t channels,
   return true;
 }
 
+// Two convolutions fuse into one exactly when (dilation 1) every value the second reads from
+// the first's zero padding would also be computed as zero by the fused kernel: the padded rows
+// map to input rows that all lie outside the input. Without padding between them this always
+// holds (every tap of the second lands inside the first's output).
+static bool fusable_axis(uint32_t in, uint32_t out_a, uint32_t k_a, uint32_t s_a, uint32_t p_a,
+                         uint32_t p_b) {
+  if (p_b == 0) return true;
+  return k_a <= s_a + p_a && int64_t{out_a} * s_a - p_a >= int64_t{in};
+}
+
+static bool fusable(const isa::ConvGeometry& a, const isa::ConvGeometry& b) {
+  return a.dil_h == 1 && a.dil_w == 1 && b.dil_h == 1 && b.dil_w == 1 &&
+         fusable_axis(a.in_h, a.out_h, a.k_h, a.stride_h, a.pad_h, b.pad_h) &&
+         fusable_axis(a.in_w, a.out_w, a.k_w, a.stride_w, a.pad_w, b.pad_w);
+}
+
 static LinOp compose_conv(const LinOp& a, const LinOp& b) {
   const auto& ga = a.geom;
   const auto& gb = b.geom;
@@ -156,7 +172,8 @@ static LinOp compose_conv(const LinOp& a, const LinOp& b) {
   g.k_w = (gb.k_w - 1) * ga.stride_w + ga.k_w;
   g.stride_h = ga.stride_h * gb.stride_h;
   g.stride_w = ga.stride_w * gb.stride_w;
-  g.pad_h = ga.pad_h, g.pad_w = ga.pad_w;
+  g.pad_h = ga.pad_h + gb.pad_h * ga.stride_h;
+  g.pad_w = ga.pad_w + gb.pad_w * ga.stride_w;
   g.groups = 1;  // the fused kernel is stored in full (zeros where groups kept channels apart)
   const auto ka = full_kernel(a), kb = full_kernel(b);
   const uint32_t cm = ga.out_c;
@@ -235,11 +252,7 @@ LinOp compose(const LinOp& first, const LinOp& second, uint64_t max_dense) {
       return r;
     }
   }
-  if (first.kind == K::conv && second.kind == K::conv && first.geom.dil_h == 1 &&
-      first.geom.dil_w == 1 && second.geom.dil_h == 1 && second.geom.dil_w == 1 &&
-      second.geom.pad_h == 0 && second.geom.pad_w == 0) {
-    // Exact: with no padding between them, every tap of the second lands inside the first's
-    // output, so the fused kernel sees exactly the values the two-step computation sees.
+  if (first.kind == K::conv && second.kind == K::conv && fusable(first.geom, second.geom)) {
     return compose_conv(first, second);
   }
   // General case: dense matrices.

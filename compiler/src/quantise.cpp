@@ -1,8 +1,16 @@
-// Per-layer quantisation: one power-of-two scale per layer maps membrane units to hardware
-// units. A power of two keeps integer-valued weights and thresholds exact (an integer network
-// runs bit-identically to its float form) and costs at most one bit of weight resolution.
-// Saturation: weights clip to ±(2^(weight_bits-1)-1); thresholds, resets and biases clip to the
-// membrane range; decays round to 12 bits (x 4096).
+// Per-layer quantisation. A layer's membrane scale is a power of two, 2^k hardware units per
+// membrane unit, as large as the membrane and the accumulator allow: fine membrane resolution
+// keeps the 12-bit decay's truncation negligible. Each projection stores weights as mantissas
+// of weight_bits with a power-of-two exponent (weight_shift), as Loihi does. Powers of two keep
+// integer-valued weights and thresholds exact, so an integer network runs bit-identically to
+// its float form.
+//   k: threshold, reset and biases stay within 2^(v_bits-4) (16x headroom before saturation),
+//      and the largest possible accumulation of one step (the largest L1 norm of a neuron's
+//      incoming weights times the largest payload) stays within 2^30, so the 32-bit
+//      accumulator never wraps.
+//   shift: the smallest exponent that fits the projection's largest weight in the mantissa.
+// Saturation: mantissas clip to ±(2^(weight_bits-1)-1) (never happens by construction);
+// thresholds, resets and biases clip to the membrane range; decays round to 12 bits (x 4096).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -12,21 +20,60 @@
 #include "isa/error.h"
 
 namespace compiler {
+namespace {
+
+// Adds, per target neuron, the sum of |w| x payload over the projection's inputs.
+void accumulate_l1(const Projection& p, uint32_t targets, uint32_t sources, double payload,
+                   std::vector<double>& l1) {
+  switch (p.kind) {
+    case ProjectionKind::fc:
+      for (uint32_t j = 0; j < targets; ++j) {
+        double s = 0;
+        for (uint32_t i = 0; i < sources; ++i) s += std::abs(p.weight[size_t{j} * sources + i]);
+        l1[j] += s * payload;
+      }
+      break;
+    case ProjectionKind::elementwise:
+      for (uint32_t j = 0; j < targets; ++j) l1[j] += std::abs(p.weight[j]) * payload;
+      break;
+    case ProjectionKind::conv: {
+      const size_t per_oc = p.weight.size() / p.geom.out_c;
+      const uint32_t per = targets / p.geom.out_c;
+      for (uint32_t c = 0; c < p.geom.out_c; ++c) {
+        double s = 0;
+        for (size_t t = 0; t < per_oc; ++t) s += std::abs(p.weight[c * per_oc + t]);
+        for (uint32_t k = 0; k < per; ++k) l1[c * per + k] += s * payload;
+      }
+      break;
+    }
+    case ProjectionKind::pool:
+      for (auto& v : l1) v += std::abs(p.pool_gain) * p.geom.k_h * p.geom.k_w * payload;
+      break;
+  }
+}
+
+}  // namespace
 
 Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQuantReport>* report) {
   const int32_t wmax = (1 << (arch.core.weight_bits - 1)) - 1;
-  const double vlim = std::ldexp(1.0, static_cast<int>(arch.core.v_bits) - 2);  // headroom
+  const double vlim = std::ldexp(1.0, static_cast<int>(arch.core.v_bits) - 4);  // headroom
   const double input_gain = std::ldexp(1.0, -static_cast<int>(net.input_frac_bits));
   for (auto& l : net.layers) {
     if (l.kind == NeuronKind::input) continue;
     LayerQuantReport rep;
     rep.layer = l.name;
     double max_w = 0;
+    // Largest possible input of one step to one neuron (per-neuron L1 norm x max payload).
+    std::vector<double> l1(l.size, 0.0);
     for (auto& p : l.inputs) {
       if (p.source == 0 && input_gain != 1.0) {
         for (double& w : p.weight) w *= input_gain;
         p.pool_gain *= input_gain;
       }
+      const Layer& src = net.layers[p.source];
+      const double payload = p.source == 0 ? std::ldexp(1.0, arch.core.input_bits) - 1
+                                           : std::ldexp(1.0, src.spike_bits) - 1;
+      accumulate_l1(p, l.size, src.size, payload, l1);
       if (p.kind == ProjectionKind::pool) max_w = std::max(max_w, std::abs(p.pool_gain));
       for (double w : p.weight) max_w = std::max(max_w, std::abs(w));
     }
@@ -34,9 +81,12 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
     const auto& S = l.step;
     for (const auto* v : {&S.threshold, &S.v_reset, &S.v_bias, &S.input_bias})
       for (double x : *v) max_v = std::max(max_v, std::abs(x));
-    int k = max_w > 0 ? static_cast<int>(std::floor(std::log2(wmax / max_w))) : 0;
-    k = std::clamp(k, -30, 30);
-    while (k > -30 && max_v * std::ldexp(1.0, k) > vlim) --k;
+    const double max_l1 = *std::max_element(l1.begin(), l1.end());
+    int k = 30;
+    if (max_v > 0) k = std::min(k, static_cast<int>(std::floor(std::log2(vlim / max_v))));
+    if (max_l1 > 0)
+      k = std::min(k, static_cast<int>(std::floor(std::log2(std::ldexp(1.0, 30) / max_l1))));
+    k = std::max(k, -30);
     const double scale = std::ldexp(1.0, k);
     l.scale = rep.scale = scale;
     const auto q = [&](double x, double lim) {
@@ -45,22 +95,29 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
     for (auto& p : l.inputs) {
       std::vector<double> ws = p.weight;
       if (p.kind == ProjectionKind::pool) ws = {p.pool_gain};
+      double pmax = 0;
+      for (double w : ws) pmax = std::max(pmax, std::abs(w));
+      int shift = 0;
+      while (shift < 30 && pmax * scale > wmax * std::ldexp(1.0, shift)) ++shift;
+      p.weight_shift = static_cast<uint32_t>(shift);
+      const double unit = scale / std::ldexp(1.0, shift);  // mantissa units per weight unit
       p.qweight.resize(ws.size());
       for (size_t i = 0; i < ws.size(); ++i) {
-        const double exact = ws[i] * scale;
-        const int32_t qi = q(ws[i], wmax);
+        const double exact = ws[i] * unit;
+        const int32_t qi =
+            static_cast<int32_t>(std::clamp(std::nearbyint(exact), double(-wmax), double(wmax)));
         p.qweight[i] = qi;
         ++rep.weights;
         if (ws[i] != 0) ++rep.nonzero;
         if (std::abs(std::nearbyint(exact)) > wmax) ++rep.saturated;
         if (ws[i] != 0 && qi == 0) ++rep.zeroed;
-        rep.max_abs_error = std::max(rep.max_abs_error, std::abs(qi / scale - ws[i]));
+        rep.max_abs_error = std::max(rep.max_abs_error, std::abs(qi / unit - ws[i]));
       }
     }
     rep.max_rel_error = max_w > 0 ? rep.max_abs_error / max_w : 0;
     // Neuron parameters; one block when every neuron has the same.
     const uint32_t N = l.size;
-    const double plim = vlim * 2 - 1;
+    const double plim = std::ldexp(1.0, static_cast<int>(arch.core.v_bits) - 1) - 1;
     std::vector<isa::NeuronParams> ps(N);
     for (uint32_t j = 0; j < N; ++j) {
       auto& p = ps[j];

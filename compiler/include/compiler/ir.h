@@ -28,7 +28,8 @@ struct Projection {
   //   elementwise: [target];  pool: empty (gain 1 per window tap, scaled by `pool_gain`)
   std::vector<double> weight;
   double pool_gain = 1.0;        // AvgPool2d's 1/(kh*kw), or the folded Scale
-  std::vector<int32_t> qweight;  // quantised weights (same layout), filled by quantise
+  std::vector<int32_t> qweight;  // quantised weight mantissas (same layout), by quantise
+  uint32_t weight_shift = 0;     // exponent: a mantissa w adds w << weight_shift
   std::string origin;            // NIR node names this projection came from ("conv1+pool1")
 };
 

@@ -63,6 +63,12 @@ inline int32_t decay(int32_t x, uint16_t d) {
   return static_cast<int32_t>(prod < 0 ? -((-prod) >> kDecayShift) : (prod >> kDecayShift));
 }
 
+// A stored weight (mantissa) with its projection's exponent: w << shift, as Loihi's weight
+// exponent. Wraps like the 32-bit accumulator it is added to.
+inline int32_t scaled_weight(int32_t mantissa, uint32_t shift) {
+  return static_cast<int32_t>(static_cast<uint32_t>(mantissa) << shift);
+}
+
 // Graded spike × weight by shift-add (no multiplier): the sum of w << b over set bits b.
 inline int32_t shift_add(int32_t weight, uint32_t payload) {
   int32_t acc = 0;

@@ -60,6 +60,7 @@ struct Projection {
   uint32_t source_neurons = 0;
   uint32_t weight_base = 0;   // index into CoreProgram::weights
   uint32_t weight_count = 0;
+  uint32_t weight_shift = 0;  // weight exponent: a stored weight w adds w << weight_shift
   ConvGeometry geom;
   bool operator==(const Projection&) const = default;
 };
