@@ -137,8 +137,9 @@ std::pair<std::string, Source> technology_text(const std::string& name, const En
   std::filesystem::path p(name);
   if (p.is_relative() && !ov.technology_dir.empty())
     p = std::filesystem::path(ov.technology_dir) / p;
-  std::ifstream in(p, std::ios::binary);
-  if (!in)
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(p)) in.open(p, std::ios::binary);  // not /dev/zero
+  if (!in.is_open())
     throw isa::InputError(fmt::format(
         "{}: energy.technology: '{}' is neither a technology preset ({}){} nor a readable file",
         ov.technology_where, name, join(technology_names()),

@@ -56,7 +56,8 @@ TEST_CASE("arch energy: horowitz45 scales SRAM reads with bank size and word wid
 }
 
 TEST_CASE("arch energy: a technology file next to the arch file", "[arch][energy]") {
-  const std::string dir = "arch_energy_test_dir";
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / "spikechip_arch_energy_test").string();
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/tech.yaml") << "technology: mine\nevents:\n"
                                        "  au.address: 1 pJ\n  weight_mem.read: 2 pJ\n"
