@@ -301,6 +301,13 @@ SampleOutput GoldenExecutor::run_sample(uint32_t sample, const std::vector<isa::
       break;
     }
   }
+  // Spikes of the last step that travel a delayed projection are still delivered and
+  // integrated (the chip sends them; the step that would use them never runs): they count as
+  // synaptic events, as SANA-FE counts every spike times its fan-out.
+  if (!m.stopped && !steps.empty())
+    for (size_t l = 1; l < L; ++l)
+      for (const auto& pp : m.proj[l])
+        if (pp.delay) m.integrate(l, pp, m.cur[pp.source]);
   if (!out.counts.empty()) out.predicted = argmax_lowest(out.counts[0]);
   return out;
 }

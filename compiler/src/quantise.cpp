@@ -8,6 +8,8 @@
 //      and the largest possible accumulation of one step (the largest L1 norm of a neuron's
 //      incoming weights times the largest payload) stays within 2^30, so the 32-bit
 //      accumulator never wraps.
+//      A layer without decay stops where its largest weight fills the mantissa (finer
+//      resolution buys nothing there, and an IF membrane needs the range).
 //   shift: the smallest exponent that fits the projection's largest weight in the mantissa.
 // Saturation: mantissas clip to ±(2^(weight_bits-1)-1) (never happens by construction);
 // thresholds, resets and biases clip to the membrane range; decays round to 12 bits (x 4096).
@@ -86,6 +88,13 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
     if (max_v > 0) k = std::min(k, static_cast<int>(std::floor(std::log2(vlim / max_v))));
     if (max_l1 > 0)
       k = std::min(k, static_cast<int>(std::floor(std::log2(std::ldexp(1.0, 30) / max_l1))));
+    // Without decay, resolution finer than the weights' buys nothing and costs range (an IF
+    // membrane drifts without bound): stop where the largest weight fills the mantissa.
+    const bool decays =
+        std::any_of(S.decay_v.begin(), S.decay_v.end(), [](double a) { return a > 0; }) ||
+        isa::has_current(neuron_model(l.kind));
+    if (!decays && max_w > 0)
+      k = std::min(k, static_cast<int>(std::floor(std::log2(wmax / max_w))));
     k = std::max(k, -30);
     const double scale = std::ldexp(1.0, k);
     l.scale = rep.scale = scale;
