@@ -17,6 +17,8 @@ std::unique_ptr<EventReader> open_nmnist(const std::string& path);
 std::unique_ptr<EventReader> open_csv(const std::string& path);
 std::unique_ptr<EventReader> open_npy_events(const std::string& path);
 std::unique_ptr<EventReader> open_spike_hdf5(const std::string& path, uint32_t sample);
+// An HDF5 file with a spikes/times dataset (SHD/SSC layout).
+bool is_spike_hdf5(const std::string& path);
 
 // Little/big-endian loads from unaligned bytes.
 inline uint16_t le16(const uint8_t* p) {

@@ -147,6 +147,14 @@ void write_vlen(hid_t group, const char* name, hid_t mem_base, hid_t file_base,
 
 }  // namespace
 
+bool is_spike_hdf5(const std::string& path) {
+  quiet_hdf5();
+  H5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (file < 0) return false;
+  return H5Lexists(file, "spikes", H5P_DEFAULT) > 0 &&
+         H5Lexists(file, "spikes/times", H5P_DEFAULT) > 0;
+}
+
 std::unique_ptr<EventReader> open_spike_hdf5(const std::string& path, uint32_t sample) {
   return std::make_unique<SpikeHdf5Reader>(path, sample);
 }

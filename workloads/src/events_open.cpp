@@ -46,7 +46,7 @@ std::string sniff_event_format(const std::string& path) {
     }
     return h.structured() ? "npy" : "";
   }
-  if (starts("\x89HDF\r\n\x1a\n")) return "hdf5";
+  if (starts("\x89HDF\r\n\x1a\n")) return is_spike_hdf5(path) ? "hdf5" : "";  // NIR is HDF5 too
   if (starts("#!AER-DAT2")) return "aedat2";
   if (starts("#!AER-DAT3")) return "aedat3";
   if (starts("#!AER-DAT4")) return "aedat4";
