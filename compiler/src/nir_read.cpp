@@ -163,16 +163,20 @@ class Reader {
     if (n == 0) return out;
     htri_t is_vlen = H5Tis_variable_str(ftype);
     if (is_vlen < 0) fail(path, "cannot read string type" + h5::last_error());
+    check_filters(d, path);
     h5::Id mtype = h5::type(H5Tcopy(H5T_C_S1));
     H5Tset_cset(mtype.get(), H5Tget_cset(ftype));
     if (is_vlen) {
       H5Tset_size(mtype.get(), H5T_VARIABLE);
       std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
-      if (H5Dread(d, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
-        fail(path, "cannot read dataset (expected strings)" + h5::last_error());
-      for (char* p : ptrs) out.emplace_back(p ? p : "");
+      herr_t status = H5Dread(d, mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data());
+      std::string error = status < 0 ? h5::last_error() : "";
+      if (status >= 0)
+        for (char* p : ptrs) out.emplace_back(p ? p : "");
+      // Free what HDF5 allocated, also after a failed read (unread entries stay null).
       h5::Id s = h5::space(H5Dget_space(d));
       H5Dvlen_reclaim(mtype.get(), s.get(), H5P_DEFAULT, ptrs.data());
+      if (status < 0) fail(path, "cannot read dataset (expected strings)" + error);
     } else {
       size_t width = H5Tget_size(ftype);
       if (width == 0) fail(path, "has a zero-width string type");

@@ -60,4 +60,23 @@ Node subgraph(const std::string& name, Graph inner);
 // Appends a chain of edges a -> b -> c ... to g.
 void chain(Graph& g, const std::vector<std::string>& names);
 
+// A random layered network for tests: Input → [Conv2d → neuron (→ SumPool2d)] × conv_layers
+// → Flatten (only after convs) → [Affine → neuron] × fc_layers → Output, every shape consistent
+// (Conv2d input_shape and Flatten input_type written). Neuron parameters follow snnTorch's
+// export convention for dt = 1e-4 s (r = tau/dt, w_in = tau_syn/dt: a unit input raises v by 1
+// per step), thresholds 1, v_leak = v_reset = 0. Nodes: "input", "conv<i>", "pool<i>",
+// "flatten", "fc<i>", "rec<i>" (recurrent Linear), "<layer>.n" (neuron of a layer), "output".
+struct RandomNetworkSpec {
+  std::vector<int64_t> input_shape{2, 10, 10};  // CHW; {N} when conv_layers == 0
+  int conv_layers = 1;  // 3x3 kernels, stride 1 or 2, padding 0 or 1, 1..max_channels out
+  bool pool = true;     // a 2x2 SumPool2d after each conv layer while the map is >= 2x2
+  int fc_layers = 2;    // 1..max_width neurons each; the last has `outputs`
+  int64_t outputs = 4;
+  bool recurrent = true;       // the first fc layer's neurons feed back through a Linear "rec1"
+  std::string neuron = "LIF";  // "LIF", "IF" or "CubaLIF"
+  int64_t max_channels = 4, max_width = 16;
+  double weight_scale = 1.0;  // weights uniform in [-weight_scale, weight_scale]
+};
+Graph random_network(uint64_t seed, const RandomNetworkSpec& spec = {});
+
 }  // namespace compiler::nir::build
