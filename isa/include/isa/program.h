@@ -111,6 +111,7 @@ struct ProgramImage {
 struct SpikeFrame {
   std::vector<uint32_t> index;
   std::vector<uint32_t> payload;
+  bool operator==(const SpikeFrame&) const = default;
 };
 
 // The spikes one layer emits in one step: neuron (flat index in the layer) and payload,
