@@ -1,6 +1,7 @@
 #include "simmodel/noc.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "simmodel/flit_noc.h"
 
@@ -65,42 +66,51 @@ ReservationNoc::ReservationNoc(const arch::ArchConfig& a)
 void ReservationNoc::route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
                            DeliverySink& sink) {
   deliveries_.clear();
+  heap_.clear();
+  subsets_.assign(pool.begin(), pool.end());
+  uint64_t seq = 0;
+  const auto greater = std::greater<Hop>();
   for (uint32_t k = 0; k < injections.size(); ++k) {
     const NocInjection& in = injections[k];
     ++counters.packets;
     if (in.source == n_cores_) ++counters.host_packets;
-    // The injection port serialises a source's packets; the head is in the router at `ready0`.
-    const uint64_t ready0 = std::max(in.cycle, inject_free_[in.source]);
-    inject_free_[in.source] = ready0 + packet_cycles_;
-    tree_.clear();
-    for (uint32_t d = 0; d < in.dest_count; ++d) {
-      const uint32_t dst = pool[in.dest_begin + d];
-      uint32_t r = router_of(in.source);
-      uint64_t ready = ready0;
-      for (;;) {
-        const Port p = next_port(r, dst);
-        const uint32_t key = r * kPorts + p;
-        uint64_t depart;
-        auto it = std::find_if(tree_.begin(), tree_.end(),
-                               [key](const auto& e) { return e.first == key; });
-        if (it != tree_.end()) {
-          depart = it->second;  // this packet already took the port (a shared branch)
-        } else {
-          depart = std::max(ready + latency_, port_free_[key]);
-          port_free_[key] = depart + packet_cycles_;
-          tree_.emplace_back(key, depart);
-          counters.flit_hops += flits_;
-          if (p != kLocal && p != kHost) counters.link_traversals += flits_;
-        }
-        if (p == kLocal || p == kHost) {
-          const uint64_t arrival = depart + packet_cycles_;
-          deliveries_.push_back(
-              {arrival, dst, k, arrival - zero_load_arrival(in.source, dst, in.cycle)});
-          break;
-        }
-        r = neighbour(r, p);
-        ready = depart + flit_cycles_;
+    // The injection port serialises a source's packets; the head is in the router at `ready`.
+    const uint64_t ready = std::max(in.cycle, inject_free_[in.source]);
+    inject_free_[in.source] = ready + packet_cycles_;
+    heap_.push_back({ready, seq++, router_of(in.source), k, in.dest_begin, in.dest_count});
+    std::push_heap(heap_.begin(), heap_.end(), greater);
+  }
+  while (!heap_.empty()) {
+    std::pop_heap(heap_.begin(), heap_.end(), greater);
+    const Hop h = heap_.back();
+    heap_.pop_back();
+    // Split the branch's destinations by output port; each port is reserved once per packet.
+    uint32_t mask = 0;
+    for (uint32_t d = 0; d < h.sub_count; ++d)
+      mask |= 1u << next_port(h.router, subsets_[h.sub_begin + d]);
+    for (uint32_t p = 0; p < kPorts; ++p) {
+      if (!(mask & (1u << p))) continue;
+      const uint32_t key = h.router * kPorts + p;
+      const uint64_t depart = std::max(h.ready + latency_, port_free_[key]);
+      port_free_[key] = depart + packet_cycles_;
+      counters.flit_hops += flits_;
+      if (p == kLocal || p == kHost) {
+        const uint32_t dst = p == kHost ? n_cores_ : h.router;
+        const NocInjection& in = injections[h.injection];
+        const uint64_t arrival = depart + packet_cycles_;
+        deliveries_.push_back(
+            {arrival, dst, h.injection, arrival - zero_load_arrival(in.source, dst, in.cycle)});
+        continue;
       }
+      counters.link_traversals += flits_;
+      const uint32_t begin = static_cast<uint32_t>(subsets_.size());
+      for (uint32_t d = 0; d < h.sub_count; ++d) {
+        const uint32_t dst = subsets_[h.sub_begin + d];
+        if (next_port(h.router, dst) == p) subsets_.push_back(dst);
+      }
+      heap_.push_back({depart + flit_cycles_, seq++, neighbour(h.router, static_cast<Port>(p)),
+                       h.injection, begin, static_cast<uint32_t>(subsets_.size()) - begin});
+      std::push_heap(heap_.begin(), heap_.end(), greater);
     }
   }
   std::stable_sort(deliveries_.begin(), deliveries_.end(),

@@ -89,6 +89,14 @@ class ReservationNoc final : public Noc {
              DeliverySink& sink) override;
 
  private:
+  // A packet's head (one branch of its tree) ready at a router. Processed in time order, so
+  // every port serves packets first come, first served (ties: the order they were created).
+  struct Hop {
+    uint64_t ready;
+    uint64_t seq;
+    uint32_t router, injection, sub_begin, sub_count;
+    bool operator>(const Hop& o) const { return ready != o.ready ? ready > o.ready : seq > o.seq; }
+  };
   struct Delivery {
     uint64_t cycle;
     uint32_t endpoint;
@@ -97,7 +105,8 @@ class ReservationNoc final : public Noc {
   };
   std::vector<uint64_t> port_free_;    // [router * kPorts + port]: next cycle the port is free
   std::vector<uint64_t> inject_free_;  // [endpoint]: next cycle the injection port is free
-  std::vector<std::pair<uint32_t, uint64_t>> tree_;  // this packet's reserved ports: departure
+  std::vector<uint32_t> subsets_;      // destination subsets of the branches (this phase)
+  std::vector<Hop> heap_;
   std::vector<Delivery> deliveries_;
 };
 
