@@ -18,7 +18,7 @@ BinaryFile::BinaryFile(const std::string& path) : path_(path) {
   long end = std::ftell(file_);
   std::fseek(file_, 0, SEEK_SET);
   size_ = end > 0 ? static_cast<uint64_t>(end) : 0;
-  buf_.resize(kBufferBytes);
+  buf_.resize(static_cast<size_t>(std::clamp<uint64_t>(size_, 4096, kBufferBytes)));
 }
 
 BinaryFile::~BinaryFile() {

@@ -10,6 +10,9 @@
 namespace workloads {
 namespace {
 
+// Frames grow with the recording when the step count is not given; 2^30 floats is 4 GiB.
+constexpr uint64_t kMaxValues = uint64_t{1} << 30;
+
 std::vector<uint32_t> squeeze(const std::vector<uint32_t>& s) {
   std::vector<uint32_t> out;
   for (uint32_t d : s)
@@ -110,11 +113,11 @@ Frames bin_events(EventReader& reader, const BinningOptions& o,
         continue;
       }
       if ((step + 1) * frame > values.size()) {
-        if (step > (1u << 24))
-          throw InputError(
-              fmt::format("{}: event at {} µs needs timestep {}: more than 2^24 steps "
-                          "(window too small?)",
-                          info.path, e.t_us, step));
+        if ((step + 1) * frame > kMaxValues)
+          throw InputError(fmt::format(
+              "{}: event at {} µs falls in timestep {}: {} frames of {} values exceed the {} "
+              "value limit (window too small, or give a number of timesteps)",
+              info.path, e.t_us, step, step + 1, frame, kMaxValues));
         values.resize((step + 1) * frame, 0.0f);
       }
       const uint32_t c = o.merge_polarity ? 0 : (e.p ? 1 : 0);

@@ -143,8 +143,10 @@ class Aedat4Reader : public EventReader {
     while ((at = xml.find("<node name=\"", at)) != std::string::npos) {
       at += 12;
       const size_t q = xml.find('"', at);
+      if (q == std::string::npos) break;
       const std::string name = xml.substr(at, q - at);
-      if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) continue;
+      const auto id = small_number(name);
+      if (id < 0) continue;
       size_t end = xml.find("<node name=\"", q);
       // The stream's own nested "info" node belongs to it; the next numbered node does not.
       while (end != std::string::npos && xml.compare(end + 12, 5, "info\"") == 0)
@@ -152,16 +154,23 @@ class Aedat4Reader : public EventReader {
       const std::string body =
           xml.substr(q, end == std::string::npos ? std::string::npos : end - q);
       if (xml_attr(body, "typeIdentifier") != "EVTS") continue;
-      event_streams_.insert(std::stoi(name));
+      event_streams_.insert(static_cast<int32_t>(id));
       if (info_.width == 0) {
-        const std::string w = xml_attr(body, "sizeX"), h = xml_attr(body, "sizeY");
-        if (!w.empty() && !h.empty()) {
-          info_.width = static_cast<uint32_t>(std::stoul(w));
-          info_.height = static_cast<uint32_t>(std::stoul(h));
+        const auto w = small_number(xml_attr(body, "sizeX"));
+        const auto h = small_number(xml_attr(body, "sizeY"));
+        if (w > 0 && h > 0) {
+          info_.width = static_cast<uint32_t>(w);
+          info_.height = static_cast<uint32_t>(h);
         }
         info_.sensor = xml_attr(body, "source");
       }
     }
+  }
+
+  // A decimal number below 2^31, or -1 for anything else.
+  static int64_t small_number(const std::string& s) {
+    if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), ::isdigit)) return -1;
+    return std::stoll(s);
   }
 
   bool next_packet() {

@@ -26,12 +26,12 @@ struct PyValue {
   bool b = false;
   int64_t i = 0;
   std::string s;
-  std::vector<PyValue> items;                         // list or tuple
-  std::vector<std::pair<std::string, PyValue>> dict;  // keys are strings in NPY headers
+  std::vector<PyValue> items;     // list or tuple elements; dict values
+  std::vector<std::string> keys;  // dict keys (strings in NPY headers), parallel to items
 
   const PyValue* get(const std::string& key) const {
-    for (const auto& [k, v] : dict)
-      if (k == key) return &v;
+    for (size_t k = 0; k < keys.size(); ++k)
+      if (keys[k] == key) return &items[k];
     return nullptr;
   }
 };
@@ -106,7 +106,8 @@ class LiteralParser {
           fail("a string key");
         std::string key = parse_string();
         if (!eat(':')) fail("':'");
-        v.dict.emplace_back(key, parse());
+        v.keys.push_back(key);
+        v.items.push_back(parse());
       });
     } else if (eat_word("True")) {
       v.kind = PyValue::kBool;
