@@ -1,0 +1,108 @@
+// spikechip run --model M(.nir|.scb) [--arch A] [--set k=v ...] [--dt S] --input X
+//               [--labels Y] [--timesteps T] --out DIR [--check-golden]
+#include <fmt/core.h>
+
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "cli.h"
+#include "golden_check.h"
+#include "inputs.h"
+#include "isa/error.h"
+#include "model_options.h"
+#include "output_dir.h"
+#include "report.h"
+#include "report_sim.h"
+#include "simmodel/run.h"
+
+namespace {
+
+namespace po = boost::program_options;
+
+int run_run(const std::vector<std::string>& args) {
+  po::options_description opts("spikechip run --model M --input X --out DIR [options]");
+  cli::ModelOptions m;
+  cli::InputOptions in;
+  std::string model, out;
+  bool check_golden = false, deterministic = false;
+  opts.add_options()("help,h", "show this help")("model",
+                                                 po::value<std::string>(&model)->required(),
+                                                 "NIR model (.nir) or program image (.scb)")(
+      "out", po::value<std::string>(&out)->required(), "output folder")(
+      "check-golden", po::bool_switch(&check_golden),
+      "run the golden executor too; exit 3 at the first divergence")(
+      "deterministic", po::bool_switch(&deterministic),
+      "leave wall-clock figures out of the report (byte-identical reruns)");
+  cli::add_model_options(opts, m);
+  cli::add_input_options(opts, in);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(opts).run(), vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return cli::kExitOk;
+  }
+  po::notify(vm);
+  cli::finish_model_options(m);
+  const cli::LoadedModel lm = cli::load_model(model, m);
+  if (check_golden && !lm.from_nir)
+    throw isa::InputError(fmt::format(
+        "{}: --check-golden needs the NIR model (the golden executor runs the quantised network)",
+        model));
+  const auto& image = lm.image;
+  const workloads::Frames frames = cli::load_input(in, image.layers.at(0).shape);
+  std::vector<int64_t> labels;
+  if (!in.labels.empty()) {
+    labels = workloads::load_labels(in.labels);
+    if (labels.size() != frames.samples)
+      throw isa::InputError(
+          fmt::format("{}: {} labels for {} samples", in.labels, labels.size(), frames.samples));
+  }
+  const auto inputs =
+      cli::to_spike_frames(frames, image.input_frac_bits, lm.arch.config.core.input_bits);
+  cli::OutputDir dir(out);
+
+  std::optional<cli::GoldenChecker> checker;
+  if (check_golden)
+    checker.emplace(lm.compiled.net, lm.arch.config.semantics,
+                    compiler::precision_of(lm.arch.config), inputs);
+  sim::RunOptions ro;
+  ro.timesteps = frames.timesteps;
+  sim::StepObserver observer;
+  if (checker)
+    observer = [&](uint32_t s, uint32_t t, const std::vector<isa::LayerSpikes>& l) {
+      return checker->observe(s, t, l);
+    };
+  const sim::RunResult r = sim::run_model(image, lm.arch.config, inputs, ro, observer);
+  if (checker && checker->divergence()) {
+    fmt::print(stderr, "spikechip run: {}\n", *checker->divergence());
+    return cli::kExitMismatch;  // nothing written: the output folder is not committed
+  }
+
+  std::vector<int64_t> predicted;
+  for (const auto& s : r.samples) predicted.push_back(s.predicted);
+  cli::Json j = cli::report_header("run", lm, in.input, frames.samples, frames.timesteps);
+  if (!labels.empty()) j["accuracy"] = cli::accuracy(predicted, labels);
+  j["latency"] = cli::sim_latency(image, r, lm.arch.config.clock_hz);
+  j["energy"] = cli::sim_energy(image, r);
+  const compiler::ExecStats stats = cli::exec_stats_of(image, r, inputs);
+  j["layers"] = cli::layer_counts(image, stats, frames.samples, frames.timesteps);
+  j["sparsity"] = cli::sparsity(image, stats, frames.samples, frames.timesteps);
+  if (lm.from_nir) j["quantisation"] = cli::quantisation(lm.compiled.quant);
+  if (checker) j["golden_check"] = {{"passed", true}, {"steps_checked", checker->steps_checked()}};
+  j["sim"] = {
+      {"wall_seconds", deterministic ? 0.0 : r.wall_seconds},
+      {"synaptic_events", r.synaptic_events},
+      {"events_per_second",
+       deterministic || r.wall_seconds <= 0 ? 0.0 : double(r.synaptic_events) / r.wall_seconds}};
+  dir.write("report.json", cli::dump(j));
+  dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
+  dir.write("arch.yaml", lm.arch.canonical_yaml);
+  dir.commit();
+  return cli::kExitOk;
+}
+
+const bool registered = cli::register_verb(
+    {"run", "simulate a model on the chip, cycle by cycle; latency, energy and sparsity report",
+     &run_run});
+
+}  // namespace

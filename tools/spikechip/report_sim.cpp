@@ -1,0 +1,115 @@
+#include "report_sim.h"
+
+#include <fmt/core.h>
+
+#include <numeric>
+
+#include "arch/energy.h"
+
+namespace cli {
+
+static Json stalls_json(const sim::StallCycles& s) {
+  return {{"queue_full", s.queue_full},
+          {"bank_conflict", s.bank_conflict},
+          {"barrier_wait", s.barrier_wait},
+          {"noc", s.noc}};
+}
+
+Json sim_latency(const isa::ProgramImage& image, const sim::RunResult& r, double clock_hz) {
+  Json j;
+  j["total_cycles"] = r.total_cycles;
+  j["seconds"] = r.seconds;
+  uint64_t steps = 0, step_cycles = 0;
+  Json per_sample = Json::array();
+  for (const auto& s : r.samples) {
+    steps += s.step_cycles.size();
+    step_cycles += std::accumulate(s.step_cycles.begin(), s.step_cycles.end(), uint64_t{0});
+    per_sample.push_back({{"cycles", s.cycles}, {"seconds", double(s.cycles) / clock_hz}});
+  }
+  j["cycles_per_step"] = steps ? double(step_cycles) / double(steps) : 0.0;
+  j["seconds_per_step"] = steps ? double(step_cycles) / double(steps) / clock_hz : 0.0;
+  if (!r.samples.empty()) j["step_cycles_sample0"] = r.samples[0].step_cycles;
+  j["per_sample"] = per_sample;
+  sim::StallCycles total;
+  for (const auto& c : r.cores) total += c.stalls;
+  j["stall_cycles"] = stalls_json(total);
+  Json layers = Json::array();
+  for (size_t l = 0; l < r.layers.size() && l < image.layers.size(); ++l) {
+    if (image.layers[l].is_input) continue;
+    const auto& c = r.layers[l];
+    layers.push_back({{"layer", image.layers[l].name},
+                      {"busy_cycles", c.busy_cycles()},
+                      {"integration_cycles", c.integration_busy_cycles},
+                      {"update_cycles", c.controller_busy_cycles},
+                      {"stall_cycles", stalls_json(c.stalls)}});
+  }
+  j["per_layer"] = layers;
+  Json cores = Json::array();
+  for (size_t k = 0; k < r.cores.size(); ++k) {
+    const auto& c = r.cores[k];
+    const uint32_t id = r.core_ids[k];
+    cores.push_back(
+        {{"core", id},
+         {"x", id % image.mesh_x},
+         {"y", id / image.mesh_x},
+         {"busy_cycles", c.busy_cycles()},
+         {"utilisation", r.total_cycles ? double(c.busy_cycles()) / double(r.total_cycles) : 0.0},
+         {"stall_cycles", stalls_json(c.stalls)}});
+  }
+  j["per_core"] = cores;
+  j["noc"] = {{"packets", r.noc.packets},           {"deliveries", r.noc.deliveries},
+              {"flit_hops", r.noc.flit_hops},       {"link_traversals", r.noc.link_traversals},
+              {"host_packets", r.noc.host_packets}, {"contention_cycles", r.noc.contention_cycles}};
+  return j;
+}
+
+Json sim_energy(const isa::ProgramImage& image, const sim::RunResult& r) {
+  const auto& e = r.energy;
+  Json j;
+  j["total_pj"] = e.total_pj;
+  j["dynamic_pj"] = e.dynamic_pj;
+  j["static_pj"] = e.static_total_pj;
+  const double samples = r.samples.empty() ? 1.0 : double(r.samples.size());
+  j["per_inference_pj"] = e.total_pj / samples;
+  j["per_synaptic_event_pj"] = r.synaptic_events ? e.total_pj / double(r.synaptic_events) : 0.0;
+  Json by_event;
+  for (size_t i = 0; i < arch::kNumEnergyEvents; ++i)
+    by_event[std::string(arch::kEnergyEventKeys[i])] = e.event_pj[i];
+  j["by_event"] = by_event;
+  Json by_static;
+  for (size_t i = 0; i < arch::kNumStaticBlocks; ++i)
+    by_static[std::string(arch::kStaticBlockKeys[i])] = e.static_pj[i];
+  j["static_by_block"] = by_static;
+  Json layers = Json::array();
+  for (size_t l = 0; l < e.layer_dynamic_pj.size() && l < image.layers.size(); ++l)
+    if (!image.layers[l].is_input)
+      layers.push_back({{"layer", image.layers[l].name}, {"dynamic_pj", e.layer_dynamic_pj[l]}});
+  j["per_layer"] = layers;
+  return j;
+}
+
+compiler::ExecStats exec_stats_of(const isa::ProgramImage& image, const sim::RunResult& r,
+                                  const std::vector<std::vector<isa::SpikeFrame>>& inputs) {
+  compiler::ExecStats s;
+  const size_t L = image.layers.size();
+  for (auto* v : {&s.spikes, &s.spike_packets, &s.synaptic_events, &s.dense_ops, &s.neuron_updates})
+    v->assign(L, 0);
+  for (size_t l = 0; l < L && l < r.layers.size(); ++l) {
+    const auto& c = r.layers[l];
+    s.spikes[l] = c.spikes;
+    s.spike_packets[l] = c.spikes;
+    s.synaptic_events[l] = c.synaptic_events;
+    s.dense_ops[l] = c.au_addresses;
+    s.neuron_updates[l] = c.neuron_updates_active;
+  }
+  // The input layer's spikes are the host's injections.
+  s.spikes[0] = s.spike_packets[0] = 0;
+  for (size_t smp = 0; smp < r.samples.size() && smp < inputs.size(); ++smp)
+    for (const auto& f : inputs[smp]) {
+      s.spike_packets[0] += f.index.size();
+      for (uint32_t p : f.payload) s.spikes[0] += p;
+    }
+  return s;
+}
+
+}  // namespace cli
