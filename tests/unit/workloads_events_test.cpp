@@ -324,3 +324,36 @@ TEST_CASE("workloads events: NPY records in tonic's layout", "[workloads][events
   CHECK(sniff_event_format(path).empty());  // a tensor is not an event list
   CHECK_THROWS_AS(open_events(path, {"npy", 0}), InputError);
 }
+
+TEST_CASE("workloads events: AEDAT 2.0 address layouts as jAER decodes them",
+          "[workloads][events]") {
+  auto dir = workloads_test::temp_dir("aedat2");
+  auto record = [](std::vector<char>& b, uint32_t a, uint32_t t) {
+    for (uint32_t v : {a, t})
+      for (int s = 24; s >= 0; s -= 8) b.push_back(static_cast<char>((v >> s) & 0xff));
+  };
+  auto header = [](const std::string& chip) {
+    std::string h = "#!AER-DAT2.0\r\n# AEChip: " + chip + "\r\n";
+    return std::vector<char>(h.begin(), h.end());
+  };
+  // DVS128: raw x 5, y 9, bit 0 = 0 -> ON; bit 15 marks a sync event (skipped).
+  auto dvs = header("ch.unizh.ini.jaer.chip.retina.DVS128");
+  record(dvs, (9u << 8) | (5u << 1), 100);
+  record(dvs, (9u << 8) | (5u << 1) | 1u, 200);
+  record(dvs, 0x8000u, 300);
+  auto e = read_all(*open_events(write_bytes(dir / "dvs.aedat", dvs)));
+  REQUIRE(e.size() == 2);
+  CHECK(equal_events(e[0], Event{100, 122, 9, 1}));
+  CHECK(equal_events(e[1], Event{200, 122, 9, 0}));
+
+  // DAVIS346: raw x 10, y 20, bit 11 = ON; APS (bit 31) and external (bit 10) skipped.
+  auto davis = header("eu.seebetter.ini.chips.davis.Davis346red");
+  record(davis, (20u << 22) | (10u << 12) | (1u << 11), 5);
+  record(davis, 0x80000000u | (3u << 12), 6);
+  record(davis, 1u << 10, 7);
+  record(davis, (20u << 22) | (10u << 12), 8);
+  auto d = read_all(*open_events(write_bytes(dir / "davis.aedat", davis)));
+  REQUIRE(d.size() == 2);
+  CHECK(equal_events(d[0], Event{5, 335, 20, 1}));
+  CHECK(equal_events(d[1], Event{8, 335, 20, 0}));
+}

@@ -1,9 +1,11 @@
 // AEDAT 2.0 (jAER): '#' header lines, then big-endian records {int32 address, int32 timestamp
-// in µs}. The address layout depends on the camera named in the "AEChip" header line:
-//   DVS128: x = (a >> 1) & 0x7f, y = (a >> 8) & 0x7f, polarity = a & 1; bit 15 marks external
-//           (non-pixel) events, which are skipped.
-//   DAVIS:  bit 31 set = APS/IMU sample (skipped); y = (a >> 22) & 0x1ff, x = (a >> 12) & 0x3ff,
-//           polarity = (a >> 11) & 1; bit 10 marks external input events (skipped).
+// in µs}. The address layout depends on the camera named in the "AEChip" header line; pixel
+// coordinates follow jAER's extractors (x mirrored so that the image is upright):
+//   DVS128: x = 127 - ((a >> 1) & 0x7f), y = (a >> 8) & 0x7f, ON when bit 0 is 0; bit 15
+//           (sync/external) or bit 31 (special) marks non-pixel events, which are skipped.
+//   DAVIS:  bit 31 set = APS/IMU sample (skipped); x = width - 1 - ((a >> 12) & 0x3ff),
+//           y = (a >> 22) & 0x1ff, ON when bit 11 is set; bits 11..10 = 01 mark external input
+//           events (skipped).
 #include <algorithm>
 
 #include <fmt/core.h>
@@ -60,15 +62,16 @@ class Aedat2Reader : public EventReader {
         const int32_t ts = static_cast<int32_t>(be32(rec + 8 * i + 4));
         Event e;
         if (davis_) {
-          if ((a >> 31) || ((a >> 10) & 1)) continue;
+          if ((a >> 31) || ((a >> 10) & 3) == 1) continue;
+          const uint32_t raw_x = (a >> 12) & 0x3ff;
           e.y = static_cast<uint16_t>((a >> 22) & 0x1ff);
-          e.x = static_cast<uint16_t>((a >> 12) & 0x3ff);
+          e.x = static_cast<uint16_t>(info_.width > raw_x ? info_.width - 1 - raw_x : raw_x);
           e.p = static_cast<uint8_t>((a >> 11) & 1);
         } else {
-          if ((a >> 15) & 1) continue;
-          e.x = static_cast<uint16_t>((a >> 1) & 0x7f);
+          if ((a >> 15) & 1 || (a >> 31)) continue;
+          e.x = static_cast<uint16_t>(127 - ((a >> 1) & 0x7f));
           e.y = static_cast<uint16_t>((a >> 8) & 0x7f);
-          e.p = static_cast<uint8_t>(a & 1);
+          e.p = static_cast<uint8_t>(1 - (a & 1));
         }
         // 32-bit µs timestamps wrap every ~71.6 minutes; unwrap so time never runs back.
         if (have_last_ && ts < last_ts_ && last_ts_ - static_cast<int64_t>(ts) > (1ll << 31))
