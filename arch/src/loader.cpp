@@ -176,8 +176,10 @@ void walk(LoadState& st, const YAML::Node& map, const std::string& prefix, const
       if (!kv.second.IsMap())
         fail(src, kv.second.Mark(),
              fmt::format("{}: expected a mapping, got {}", path, detail::node_kind(kv.second)));
-      for (const auto& e : kv.second)
-        set_energy_entry(st, path, e.first.as<std::string>(), e.second, e.first, src);
+      for (const auto& e : kv.second) {
+        if (!e.first.IsScalar()) fail(src, e.first.Mark(), path + ": expected a plain key");
+        set_energy_entry(st, path, e.first.Scalar(), e.second, e.first, src);
+      }
       continue;
     }
     if (const FieldSpec* f = detail::find_field(path)) {
@@ -252,7 +254,7 @@ void load_layer(LoadState& st, std::string_view text, const Source& src, const s
     } else {
       std::filesystem::path p(b);
       if (p.is_relative() && !dir.empty()) p = std::filesystem::path(dir) / p;
-      if (!std::filesystem::is_regular_file(p))
+      if (std::error_code ec; !std::filesystem::is_regular_file(p, ec))
         fail(src, base.Mark(),
              fmt::format("base: '{}' is neither a preset ({}){} nor a readable file", b,
                          detail::join(preset_names()), detail::did_you_mean(b, preset_names())));
@@ -369,10 +371,15 @@ ResolvedArch resolve(std::string_view text, const Source& src, const std::string
                      const std::vector<std::string>& overrides, std::string source) {
   LoadState st;
   st.energy.technology_where = src.name;
-  load_layer(st, text, src, dir, 0);
-  for (const auto& o : overrides) apply_override(st, o);
-  check_consistency(st.config, src.name);
-  detail::resolve_energy(st.config, st.energy);
+  try {
+    load_layer(st, text, src, dir, 0);
+    for (const auto& o : overrides) apply_override(st, o);
+    check_consistency(st.config, src.name);
+    detail::resolve_energy(st.config, st.energy);
+  } catch (const YAML::Exception& e) {
+    // Every node is checked before use; this is the net for anything yaml-cpp still rejects.
+    fail(src, e.mark, "unexpected YAML: " + e.msg);
+  }
   ResolvedArch r;
   r.config = std::move(st.config);
   r.canonical_yaml = canonical_yaml(r.config);
@@ -418,7 +425,7 @@ ResolvedArch load_arch(const std::string& file_or_preset,
   if (is_chip_preset(name))
     return resolve(preset_text(name), Source{"configs/" + name + ".yaml"}, "", overrides,
                    "preset " + name);
-  if (!std::filesystem::is_regular_file(name))
+  if (std::error_code ec; !std::filesystem::is_regular_file(name, ec))
     throw isa::InputError(fmt::format("'{}' is neither a preset ({}){} nor a readable file", name,
                                       detail::join(preset_names()),
                                       detail::did_you_mean(name, preset_names())));

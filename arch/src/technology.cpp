@@ -59,7 +59,8 @@ void read_energy_map(const YAML::Node& n, const Source& src, const std::string& 
     fail(src, n.Mark(), section + ": expected a mapping, got " + std::string(node_kind(n)));
   const auto valid = events ? to_strings(kEnergyEventKeys) : to_strings(kStaticBlockKeys);
   for (const auto& kv : n) {
-    const std::string k = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) fail(src, kv.first.Mark(), section + ": expected a plain key");
+    const std::string k = kv.first.Scalar();
     if (std::find(valid.begin(), valid.end(), k) == valid.end())
       fail(src, kv.first.Mark(),
            fmt::format("{}: unknown {} '{}'{}; expected one of {}", section,
@@ -79,7 +80,8 @@ Technology parse_technology(std::string_view text, const Source& src) {
   const std::vector<std::string> keys = {"technology", "description", "events", "static", "models"};
   Technology t;
   for (const auto& kv : root) {
-    const std::string k = kv.first.as<std::string>();
+    if (!kv.first.IsScalar()) fail(src, kv.first.Mark(), "expected a plain key");
+    const std::string k = kv.first.Scalar();
     if (std::find(keys.begin(), keys.end(), k) == keys.end())
       fail(src, kv.first.Mark(),
            fmt::format("unknown key '{}'{}; expected one of {}", k, did_you_mean(k, keys),
@@ -90,7 +92,7 @@ Technology parse_technology(std::string_view text, const Source& src) {
       if (!kv.second.IsMap()) fail(src, kv.second.Mark(), "models: expected a mapping");
       const std::vector<std::string> models = {"sram_read_64b", "int_add"};
       for (const auto& m : kv.second) {
-        const std::string name = m.first.as<std::string>();
+        const std::string name = m.first.IsScalar() ? m.first.Scalar() : "";
         if (name == "sram_read_64b")
           t.sram_read_64b = read_curve(m.second, src, "models." + name, Quantity::bytes);
         else if (name == "int_add")
@@ -138,7 +140,8 @@ std::pair<std::string, Source> technology_text(const std::string& name, const En
   if (p.is_relative() && !ov.technology_dir.empty())
     p = std::filesystem::path(ov.technology_dir) / p;
   std::ifstream in;
-  if (std::filesystem::is_regular_file(p)) in.open(p, std::ios::binary);  // not /dev/zero
+  if (std::error_code ec; std::filesystem::is_regular_file(p, ec))
+    in.open(p, std::ios::binary);  // not /dev/zero
   if (!in.is_open())
     throw isa::InputError(fmt::format(
         "{}: energy.technology: '{}' is neither a technology preset ({}){} nor a readable file",
