@@ -357,3 +357,35 @@ TEST_CASE("workloads events: AEDAT 2.0 address layouts as jAER decodes them",
   CHECK(equal_events(d[0], Event{5, 335, 20, 1}));
   CHECK(equal_events(d[1], Event{8, 335, 20, 0}));
 }
+
+TEST_CASE("workloads events: AEDAT 4 round trip with Zstd, LZ4 and no compression",
+          "[workloads][events]") {
+  std::vector<Event> ev;
+  for (int i = 0; i < 3000; ++i)
+    ev.push_back(Event{1'600'000'000'000'000 + 7 * i, static_cast<uint16_t>(i % 320),
+                       static_cast<uint16_t>((i * 13) % 240), static_cast<uint8_t>(i % 2)});
+  auto dir = workloads_test::temp_dir("aedat4");
+  for (auto c : {Aedat4Compression::kZstd, Aedat4Compression::kLz4, Aedat4Compression::kNone}) {
+    INFO(static_cast<int>(c));
+    auto path = (dir / "rt.aedat4").string();
+    write_aedat4(path, ev, 320, 240, c, 1000);
+    CHECK(sniff_event_format(path) == "aedat4");
+    auto r = open_events(path);
+    CHECK(r->info().width == 320);
+    CHECK(r->info().height == 240);
+    auto back = read_all(*r);
+    REQUIRE(back.size() == ev.size());
+    CHECK(std::equal(ev.begin(), ev.end(), back.begin(), equal_events));
+  }
+  // A corrupt Zstd packet: the frame magic of the first packet (after its 8-byte header).
+  auto path = (dir / "bad.aedat4").string();
+  write_aedat4(path, ev, 320, 240, Aedat4Compression::kZstd, 1000);
+  auto bytes = read_bytes(path);
+  const char magic[4] = {0x28, static_cast<char>(0xb5), 0x2f, static_cast<char>(0xfd)};
+  auto it = std::search(bytes.begin(), bytes.end(), magic, magic + 4);
+  REQUIRE(it != bytes.end());
+  *it = 0;
+  auto bad = write_bytes(dir / "bad2.aedat4", bytes);
+  auto r = open_events(bad);
+  CHECK_THROWS_WITH(read_all(*r), Catch::Contains("Zstd") && Catch::Contains("packet 0"));
+}

@@ -9,15 +9,21 @@
 #include <lz4frame.h>
 #include <zstd.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include <fmt/core.h>
 
 #include "binary_file.h"
 #include "event_readers.h"
+#include "workloads/error.h"
 
 namespace workloads {
 namespace {
@@ -262,6 +268,116 @@ class Aedat4Reader : public EventReader {
 
 std::unique_ptr<EventReader> open_aedat4(const std::string& path) {
   return std::make_unique<Aedat4Reader>(path);
+}
+
+namespace {
+void put16(std::string& s, uint16_t v) {
+  s += static_cast<char>(v & 0xff);
+  s += static_cast<char>(v >> 8);
+}
+void put32(std::string& s, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+void put64(std::string& s, uint64_t v) {
+  put32(s, static_cast<uint32_t>(v));
+  put32(s, static_cast<uint32_t>(v >> 32));
+}
+void put_at32(std::string& s, size_t pos, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s[pos + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+// IOHeader table {compression @4, dataTablePosition @8, infoNode @16}, root at 20.
+std::string io_header(int32_t compression, const std::string& xml) {
+  std::string b;
+  put32(b, 20);  // root table offset
+  b += "IOHE";
+  put16(b, 10), put16(b, 20), put16(b, 4), put16(b, 8), put16(b, 16);  // vtable at 8
+  put16(b, 0);                                                         // padding to 20
+  put32(b, 12);                                                        // table - vtable
+  put32(b, static_cast<uint32_t>(compression));
+  put64(b, ~uint64_t{0});  // dataTablePosition -1: no index
+  put32(b, 40 - 36);       // infoNode string at 40
+  put32(b, static_cast<uint32_t>(xml.size()));
+  b += xml;
+  b += '\0';
+  return b;
+}
+
+// Size-prefixed EventPacket {elements @4} with identifier EVTS.
+std::string event_packet(const Event* ev, size_t n) {
+  std::string b;
+  put32(b, 0);   // size prefix, patched below
+  put32(b, 16);  // root table at 4 + 16 = 20
+  b += "EVTS";
+  put16(b, 6), put16(b, 8), put16(b, 4), put16(b, 0);  // vtable at 12, padding to 20
+  put32(b, 8);                                         // table (20) - vtable (12)
+  put32(b, 28 - 24);                                   // vector at 28
+  put32(b, static_cast<uint32_t>(n));
+  for (size_t i = 0; i < n; ++i) {
+    put64(b, static_cast<uint64_t>(ev[i].t_us));
+    put16(b, ev[i].x), put16(b, ev[i].y);
+    b += static_cast<char>(ev[i].p ? 1 : 0);
+    b.append(3, '\0');
+  }
+  put_at32(b, 0, static_cast<uint32_t>(b.size() - 4));
+  return b;
+}
+
+std::string compress(const std::string& plain, Aedat4Compression c) {
+  std::string out;
+  if (c == Aedat4Compression::kLz4) {
+    out.resize(LZ4F_compressFrameBound(plain.size(), nullptr));
+    const size_t n =
+        LZ4F_compressFrame(out.data(), out.size(), plain.data(), plain.size(), nullptr);
+    if (LZ4F_isError(n)) throw std::runtime_error("LZ4F_compressFrame failed");
+    out.resize(n);
+  } else if (c == Aedat4Compression::kZstd) {
+    out.resize(ZSTD_compressBound(plain.size()));
+    const size_t n = ZSTD_compress(out.data(), out.size(), plain.data(), plain.size(), 3);
+    if (ZSTD_isError(n)) throw std::runtime_error("ZSTD_compress failed");
+    out.resize(n);
+  } else {
+    out = plain;
+  }
+  return out;
+}
+}  // namespace
+
+void write_aedat4(const std::string& path, const std::vector<Event>& events, uint32_t width,
+                  uint32_t height, Aedat4Compression compression, size_t events_per_packet) {
+  const char* name = compression == Aedat4Compression::kZstd  ? "ZSTD"
+                     : compression == Aedat4Compression::kLz4 ? "LZ4"
+                                                              : "NONE";
+  const std::string xml = fmt::format(
+      "<dv version=\"2.0\">\n    <node name=\"outInfo\" path=\"/outInfo/\">\n"
+      "        <node name=\"0\" path=\"/outInfo/0/\">\n"
+      "            <attr key=\"compression\" type=\"string\">{}</attr>\n"
+      "            <attr key=\"typeIdentifier\" type=\"string\">EVTS</attr>\n"
+      "            <node name=\"info\" path=\"/outInfo/0/info/\">\n"
+      "                <attr key=\"sizeX\" type=\"int\">{}</attr>\n"
+      "                <attr key=\"sizeY\" type=\"int\">{}</attr>\n"
+      "                <attr key=\"source\" type=\"string\">spikechip</attr>\n"
+      "            </node>\n        </node>\n    </node>\n</dv>\n",
+      name, width, height);
+  std::string data = "#!AER-DAT4.0\r\n";
+  const std::string header = io_header(static_cast<int32_t>(compression), xml);
+  put32(data, static_cast<uint32_t>(header.size()));
+  data += header;
+  events_per_packet = std::max<size_t>(events_per_packet, 1);
+  for (size_t start = 0; start < events.size(); start += events_per_packet) {
+    const size_t n = std::min(events_per_packet, events.size() - start);
+    const std::string packet = compress(event_packet(events.data() + start, n), compression);
+    put32(data, 0);  // stream id
+    put32(data, static_cast<uint32_t>(packet.size()));
+    data += packet;
+  }
+  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out) throw InputError(fmt::format("{}: write failed", tmp));
+  }
+  std::filesystem::rename(tmp, path);
 }
 
 }  // namespace workloads

@@ -65,4 +65,11 @@ void write_spike_hdf5(const std::string& path, const std::vector<SpikeSample>& s
 void write_aedat3(const std::string& path, const std::vector<Event>& events, uint32_t width,
                   uint32_t height, size_t events_per_packet = 4096);
 
+// AEDAT 4.0 with one EVTS stream (id 0) of polarity packets, each compressed as given; no data
+// table (dataTablePosition -1).
+enum class Aedat4Compression { kNone = 0, kLz4 = 1, kZstd = 3 };
+void write_aedat4(const std::string& path, const std::vector<Event>& events, uint32_t width,
+                  uint32_t height, Aedat4Compression compression = Aedat4Compression::kLz4,
+                  size_t events_per_packet = 4096);
+
 }  // namespace workloads
