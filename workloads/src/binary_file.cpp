@@ -71,12 +71,16 @@ void BinaryFile::seek(uint64_t offset) {
 
 std::string BinaryFile::read_line() {
   std::string line;
-  int c;
-  while ((c = peek()) >= 0) {
-    ++pos_;
-    ++offset_;
-    if (c == '\n') break;
-    line += static_cast<char>(c);
+  while (refill()) {
+    const uint8_t* start = buf_.data() + pos_;
+    const size_t avail = len_ - pos_;
+    const auto* nl = static_cast<const uint8_t*>(std::memchr(start, '\n', avail));
+    const size_t take = nl ? static_cast<size_t>(nl - start) : avail;
+    line.append(reinterpret_cast<const char*>(start), take);
+    const size_t consumed = take + (nl ? 1 : 0);
+    pos_ += consumed;
+    offset_ += consumed;
+    if (nl) break;
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;

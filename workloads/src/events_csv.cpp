@@ -4,6 +4,7 @@
 // Polarity: any value > 0 is ON. Fractional timestamps are rounded to the nearest µs.
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -96,9 +97,18 @@ class CsvReader : public EventReader {
     double v[4];
     for (int k = 0; k < 4; ++k) {
       const std::string& s = cells[static_cast<size_t>(col_[k])];
-      char* end = nullptr;
-      v[k] = std::strtod(s.c_str(), &end);
-      if (s.empty() || *end != '\0' || !std::isfinite(v[k]))
+      // Integers (the common case) via from_chars; decimals and exponents via strtod.
+      int64_t iv = 0;
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), iv);
+      bool ok = !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
+      if (ok) {
+        v[k] = static_cast<double>(iv);
+      } else {
+        char* end = nullptr;
+        v[k] = std::strtod(s.c_str(), &end);
+        ok = !s.empty() && *end == '\0';
+      }
+      if (!ok || !std::isfinite(v[k]))
         fail(static_cast<size_t>(col_[k]) + 1, fmt::format("expected a number for {}, found '{}'",
                                                            std::array{"t", "x", "y", "p"}[k], s));
     }
