@@ -6,12 +6,15 @@
 // (2 words per neuron), pipeline fill 3 cycles.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "sim_test_net.h"
 #include "simmodel/flit_noc.h"
 #include "simmodel/input_queue.h"
 #include "simmodel/membrane_memory.h"
 #include "simmodel/pipeline_blocks.h"
 #include "simmodel/run.h"
+#include "simmodel/stats.h"
 
 using namespace simtest;
 
@@ -342,4 +345,31 @@ TEST_CASE("sim energy: static power scales with time and instances", "[sim][ener
   double cores = 0;
   for (double e : r.energy.core_dynamic_pj) cores += e;
   CHECK(layers <= cores);  // per-layer energy holds the layer's work, not the BARs and LOOPTs
+}
+
+TEST_CASE("sim stats: the registry walks every counter once", "[sim][stats]") {
+  const Net n = fc_one(1, 16, std::vector<int16_t>(16, 1));
+  const arch::ArchConfig a = test_arch();
+  const isa::ProgramImage img = build_image(n);
+  sim::RunOptions opt;
+  opt.timesteps = 1;
+  const sim::RunResult r = sim::run_model(img, a, {{frame({0})}}, opt);
+  const sim::Stats s = sim::collect_stats(r, img);
+  const auto find = [&](const std::string& name) -> const sim::Stat* {
+    for (const sim::Stat& e : s.entries())
+      if (e.name == name) return &e;
+    return nullptr;
+  };
+  REQUIRE(find("core.0.pe_adds"));
+  CHECK(find("core.0.pe_adds")->value == 16);
+  CHECK(find("core.0.pe_adds")->unit == "events");
+  REQUIRE(find("layer.L1.stall_cycles.barrier_wait"));
+  CHECK(find("core.0.stall_cycles.barrier_wait")->value == (68 - 7) + (124 - 74));
+  CHECK(find("chip.cycles")->value == 126);
+  CHECK(find("energy.dynamic.pe.add")->value == 16);  // 1 pJ per add
+  std::set<std::string> names;
+  for (const sim::Stat& e : s.entries()) names.insert(e.name);
+  CHECK(names.size() == s.entries().size());  // every name once
+  const std::string j = s.json();
+  CHECK(j.find("\"core.0.pe_adds\": {\"value\": 16, \"unit\": \"events\"") != std::string::npos);
 }

@@ -5,17 +5,42 @@
 
 namespace sim {
 
-// Stall cycles by cause.
+// The event counters of a core or layer, once: X(member, description, unit). The struct, its
+// sum and the statistics registry (stats.h) are generated from this list.
+#define SIM_COUNTER_FIELDS(X)                                                                   \
+  X(controller_busy_cycles, "cycles the controller executed instructions (not waiting at BAR)", \
+    "cycles")                                                                                   \
+  X(integration_busy_cycles, "cycles the integration pipeline served packets", "cycles")        \
+  X(au_addresses, "(neuron, weight) address pairs the AU generated", "events")                  \
+  X(weight_word_reads, "weight-memory words read", "words")                                     \
+  X(zero_weight_reads, "address pairs whose weight was zero (read, no add)", "events")          \
+  X(membrane_reads, "membrane-memory words read", "words")                                      \
+  X(membrane_writes, "membrane-memory words written", "words")                                  \
+  X(pe_adds, "PE shift-add steps (popcount(payload) per non-zero pair)", "events")              \
+  X(synaptic_events, "pairs with a non-zero weight (pool: every pair)", "events")               \
+  X(neuron_updates_active, "neuron updates of neurons with input, state or bias", "events")     \
+  X(neuron_updates_idle, "neuron updates of neurons without (dense sweep)", "events")           \
+  X(spikes, "spikes generated (a graded spike counts once)", "events")                          \
+  X(packets_sent, "packets injected (to cores or the host)", "packets")                         \
+  X(packets_received, "packets integrated", "packets")                                          \
+  X(instructions, "instructions fetched and executed", "events")                                \
+  X(barrier_syncs, "barriers taken part in", "events")
+
+// Stall cycles by cause: X(member, description).
+#define SIM_STALL_FIELDS(X)                                              \
+  X(queue_full, "packet cycles waiting at a full input queue")           \
+  X(bank_conflict, "integration cycles lost to membrane bank conflicts") \
+  X(barrier_wait, "controller cycles waiting at BAR")                    \
+  X(noc, "packet cycles above the zero-load NoC latency (contention)")
+
 struct StallCycles {
-  uint64_t queue_full = 0;     // packets waiting at a full input queue (sum over packets)
-  uint64_t bank_conflict = 0;  // integration cycles lost to membrane bank conflicts
-  uint64_t barrier_wait = 0;   // controller cycles spent waiting at BAR
-  uint64_t noc = 0;            // packet cycles above the zero-load NoC latency (contention)
+#define SIM_X(m, doc) uint64_t m = 0;
+  SIM_STALL_FIELDS(SIM_X)
+#undef SIM_X
   StallCycles& operator+=(const StallCycles& o) {
-    queue_full += o.queue_full;
-    bank_conflict += o.bank_conflict;
-    barrier_wait += o.barrier_wait;
-    noc += o.noc;
+#define SIM_X(m, doc) m += o.m;
+    SIM_STALL_FIELDS(SIM_X)
+#undef SIM_X
     return *this;
   }
   bool operator==(const StallCycles&) const = default;
@@ -23,58 +48,37 @@ struct StallCycles {
 
 // What one core (or the part of a core's work that belongs to one layer) did.
 struct Counters {
-  uint64_t controller_busy_cycles = 0;   // cycles executing instructions (not waiting at BAR)
-  uint64_t integration_busy_cycles = 0;  // cycles the integration pipeline served packets
+#define SIM_X(m, doc, unit) uint64_t m = 0;
+  SIM_COUNTER_FIELDS(SIM_X)
+#undef SIM_X
   StallCycles stalls;
-  uint64_t au_addresses = 0;  // (neuron, weight) pairs generated
-  uint64_t weight_word_reads = 0;
-  uint64_t zero_weight_reads = 0;  // pairs whose weight was zero (read, no add)
-  uint64_t membrane_reads = 0;     // words
-  uint64_t membrane_writes = 0;    // words
-  uint64_t pe_adds = 0;            // shift-add steps: popcount(payload) per non-zero pair
-  uint64_t synaptic_events = 0;    // pairs with a non-zero weight (pool: every pair)
-  uint64_t neuron_updates_active = 0;
-  uint64_t neuron_updates_idle = 0;
-  uint64_t spikes = 0;            // spike events generated (graded: one per non-zero output)
-  uint64_t packets_sent = 0;      // packets injected (to cores or the host)
-  uint64_t packets_received = 0;  // packets integrated
-  uint64_t instructions = 0;
-  uint64_t barrier_syncs = 0;
 
-  uint64_t busy_cycles() const { return controller_busy_cycles + integration_busy_cycles; }
-  Counters& operator+=(const Counters& o);
+  uint64_t busy_cycles() const {
+    return controller_busy_cycles + integration_busy_cycles;
+  }
+  Counters& operator+=(const Counters& o) {
+#define SIM_X(m, doc, unit) m += o.m;
+    SIM_COUNTER_FIELDS(SIM_X)
+#undef SIM_X
+    stalls += o.stalls;
+    return *this;
+  }
   bool operator==(const Counters&) const = default;
 };
 
-inline Counters& Counters::operator+=(const Counters& o) {
-  controller_busy_cycles += o.controller_busy_cycles;
-  integration_busy_cycles += o.integration_busy_cycles;
-  stalls += o.stalls;
-  au_addresses += o.au_addresses;
-  weight_word_reads += o.weight_word_reads;
-  zero_weight_reads += o.zero_weight_reads;
-  membrane_reads += o.membrane_reads;
-  membrane_writes += o.membrane_writes;
-  pe_adds += o.pe_adds;
-  synaptic_events += o.synaptic_events;
-  neuron_updates_active += o.neuron_updates_active;
-  neuron_updates_idle += o.neuron_updates_idle;
-  spikes += o.spikes;
-  packets_sent += o.packets_sent;
-  packets_received += o.packets_received;
-  instructions += o.instructions;
-  barrier_syncs += o.barrier_syncs;
-  return *this;
-}
-
 // The network's counters (chip-wide).
+#define SIM_NOC_FIELDS(X)                                                       \
+  X(packets, "packets injected (a multicast packet counts once)", "packets")    \
+  X(deliveries, "(packet, destination) pairs delivered", "packets")             \
+  X(flit_hops, "flits through a router output port (router.hop_flit)", "flits") \
+  X(link_traversals, "flits across a router-to-router link", "flits")           \
+  X(host_packets, "packets through the host interface (in and out)", "packets") \
+  X(contention_cycles, "sum over deliveries of cycles above the zero-load latency", "cycles")
+
 struct NocCounters {
-  uint64_t packets = 0;            // packets injected (a multicast packet counts once)
-  uint64_t deliveries = 0;         // (packet, destination) pairs delivered
-  uint64_t flit_hops = 0;          // flits through a router (one per router a flit visits)
-  uint64_t link_traversals = 0;    // flits across a router-to-router link
-  uint64_t host_packets = 0;       // packets through the host interface (in and out)
-  uint64_t contention_cycles = 0;  // sum over deliveries of cycles above zero-load latency
+#define SIM_X(m, doc, unit) uint64_t m = 0;
+  SIM_NOC_FIELDS(SIM_X)
+#undef SIM_X
   bool operator==(const NocCounters&) const = default;
 };
 
