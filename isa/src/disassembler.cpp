@@ -79,8 +79,7 @@ class Disassembler {
                         size_t index) const {
     if (!annotate_) return comment;
     std::string note = annotate_(c, item, index);
-    if (note.empty()) return comment;
-    return comment.empty() ? note : comment + "; " + note;
+    return note.empty() ? comment : note;
   }
 
   std::string instr_comment(const CoreProgram& c, const Instr& in) const {

@@ -39,8 +39,8 @@ ProgramImage assemble(std::string_view text, const std::string& filename);
 // What a listing comment is attached to.
 enum class ListingItem { instruction, segment, projection, params, route };
 
-// Returns extra comment text for item `index` of `core` ("" for none); the disassembler puts it
-// after its own comment on that line. The compiler uses it to annotate listings.
+// Returns the comment for item `index` of `core`: non-empty text replaces the disassembler's
+// own comment on that line ("" keeps it). The compiler uses it to annotate listings.
 using ListingAnnotator =
     std::function<std::string(const CoreProgram& core, ListingItem item, size_t index)>;
 
