@@ -285,6 +285,11 @@ TEST_CASE("workloads events: SHD/SSC HDF5 samples read separately", "[workloads]
   REQUIRE(e2.size() == 1);
   CHECK(equal_events(e2[0], Event{250000, 42, 0, 0}));
   CHECK_THROWS_WITH(open_events(path, {"", 3}), Catch::Contains("3 samples"));
+  r0->select_sample(2);  // the same reader moves to another sample
+  auto again = read_all(*r0);
+  REQUIRE(again.size() == 1);
+  CHECK(equal_events(again[0], Event{250000, 42, 0, 0}));
+  CHECK_THROWS_AS(r0->select_sample(3), InputError);
   CHECK_THROWS_AS(open_events(path, {"aedat2", 0}), InputError);
 }
 

@@ -88,7 +88,7 @@ std::string summarise_events(const std::string& path) {
   uint32_t max_x = 0, max_y = 0;
   std::vector<workloads::Event> batch(65536);
   for (uint32_t s = 0; s < info.samples; ++s) {
-    if (s > 0) reader = workloads::open_events(path, {info.format, s});
+    if (s > 0) reader->select_sample(s);
     uint64_t n_sample = 0;
     int64_t first = 0, last = 0;
     while (size_t n = reader->read(batch)) {

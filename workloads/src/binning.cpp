@@ -143,12 +143,12 @@ Frames bin_events(EventReader& reader, const BinningOptions& o,
 Frames bin_event_file(const std::string& path, const BinningOptions& options,
                       const std::vector<uint32_t>& expected, const std::string& format,
                       BinningStats* stats_out) {
-  auto first = open_events(path, {format, 0});
-  const uint32_t n = first->info().samples;
+  auto reader = open_events(path, {format, 0});
+  const uint32_t n = reader->info().samples;
   std::vector<Frames> per_sample;
   BinningStats total;
   for (uint32_t s = 0; s < n; ++s) {
-    auto reader = s == 0 ? std::move(first) : open_events(path, {format, s});
+    if (s > 0) reader->select_sample(s);
     BinningStats st;
     per_sample.push_back(bin_events(*reader, options, expected, &st));
     total.events_read += st.events_read;

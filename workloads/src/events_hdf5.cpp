@@ -75,21 +75,18 @@ class SpikeHdf5Reader : public EventReader {
     info_.path = path;
     info_.format = "hdf5";
     quiet_hdf5();
-    H5Handle file(
-        must(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path, "cannot open as HDF5"),
-        H5Fclose);
-    H5Handle times(must(H5Dopen2(file, "spikes/times", H5P_DEFAULT), path,
-                        "expected a dataset 'spikes/times' (SHD/SSC layout)"),
-                   H5Dclose);
-    H5Handle units(must(H5Dopen2(file, "spikes/units", H5P_DEFAULT), path,
-                        "expected a dataset 'spikes/units' (SHD/SSC layout)"),
-                   H5Dclose);
-    const hsize_t n = dataset_length(times, path, "spikes/times");
-    if (dataset_length(units, path, "spikes/units") != n)
+    file_.id =
+        must(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path, "cannot open as HDF5");
+    times_ds_.id = must(H5Dopen2(file_, "spikes/times", H5P_DEFAULT), path,
+                        "expected a dataset 'spikes/times' (SHD/SSC layout)");
+    units_ds_.id = must(H5Dopen2(file_, "spikes/units", H5P_DEFAULT), path,
+                        "expected a dataset 'spikes/units' (SHD/SSC layout)");
+    const hsize_t n = dataset_length(times_ds_, path, "spikes/times");
+    if (dataset_length(units_ds_, path, "spikes/units") != n)
       throw InputError(fmt::format("{}: 'spikes/units' and 'spikes/times' differ in length", path));
     info_.samples = static_cast<uint32_t>(n);
-    if (H5Lexists(file, "labels", H5P_DEFAULT) > 0) {
-      H5Handle labels(H5Dopen2(file, "labels", H5P_DEFAULT), H5Dclose);
+    if (H5Lexists(file_, "labels", H5P_DEFAULT) > 0) {
+      H5Handle labels(H5Dopen2(file_, "labels", H5P_DEFAULT), H5Dclose);
       const hsize_t nl = dataset_length(labels, path, "labels");
       if (nl != n)
         throw InputError(
@@ -99,14 +96,21 @@ class SpikeHdf5Reader : public EventReader {
           H5Dread(labels, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, info_.labels.data()) < 0)
         throw InputError(fmt::format("{}: dataset 'labels': expected integers", path));
     }
-    if (sample >= n)
-      throw InputError(
-          fmt::format("{}: sample {} requested, the file holds {} samples", path, sample, n));
-    times_ = read_vlen_element<float>(times, H5T_NATIVE_FLOAT, sample, path, "spikes/times");
-    units_ = read_vlen_element<uint16_t>(units, H5T_NATIVE_UINT16, sample, path, "spikes/units");
+    select_sample(sample);
+  }
+
+  void select_sample(uint32_t sample) override {
+    const std::string& path = info_.path;
+    if (sample >= info_.samples)
+      throw InputError(fmt::format("{}: sample {} requested, the file holds {} samples", path,
+                                   sample, info_.samples));
+    times_ = read_vlen_element<float>(times_ds_, H5T_NATIVE_FLOAT, sample, path, "spikes/times");
+    units_ =
+        read_vlen_element<uint16_t>(units_ds_, H5T_NATIVE_UINT16, sample, path, "spikes/units");
     if (times_.size() != units_.size())
       throw InputError(fmt::format("{}: sample {}: {} times but {} units", path, sample,
                                    times_.size(), units_.size()));
+    next_ = 0;
   }
 
   size_t read(std::span<Event> out) override {
@@ -124,6 +128,7 @@ class SpikeHdf5Reader : public EventReader {
   }
 
  private:
+  H5Handle file_{-1, H5Fclose}, times_ds_{-1, H5Dclose}, units_ds_{-1, H5Dclose};
   std::vector<float> times_;
   std::vector<uint16_t> units_;
   size_t next_ = 0;

@@ -94,6 +94,12 @@ std::unique_ptr<EventReader> open_events(const std::string& path, const OpenOpti
                   format));
 }
 
+void EventReader::select_sample(uint32_t sample) {
+  if (sample != 0)
+    throw InputError(fmt::format("{}: sample {} requested, but a {} recording holds one sample",
+                                 info_.path, sample, info_.format));
+}
+
 std::vector<Event> read_all(EventReader& reader) {
   std::vector<Event> all;
   std::vector<Event> batch(65536);

@@ -34,6 +34,9 @@ class EventReader {
   // Fills `out` from the front with the next events; returns how many (0 = end of stream).
   // Throws InputError naming the file and byte offset (or record index) on corrupt data.
   virtual size_t read(std::span<Event> out) = 0;
+  // Restarts the stream at sample `sample` of a multi-sample file (SHD/SSC); recordings hold
+  // only sample 0. Throws InputError for a sample the file does not hold.
+  virtual void select_sample(uint32_t sample);
 
  protected:
   EventInfo info_;
