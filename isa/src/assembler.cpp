@@ -412,12 +412,13 @@ class Assembler {
   }
 
   void projection(const std::vector<Token>& toks) {
-    expect_index(toks, cur().projections.size(),
-                 ".projection I source= segment= delay= neurons= weights= nweights= [in=CxHxW "
-                 "out=CxHxW k=HxW stride=HxW pad=HxW dil=HxW groups=G]");
+    expect_index(
+        toks, cur().projections.size(),
+        ".projection I source= segment= delay= neurons= weights= nweights= shift= [in=CxHxW "
+        "out=CxHxW k=HxW stride=HxW pad=HxW dil=HxW groups=G]");
     constexpr std::string_view keys[] = {"source",   "segment", "delay", "neurons", "weights",
-                                         "nweights", "in",      "out",   "k",       "stride",
-                                         "pad",      "dil",     "groups"};
+                                         "nweights", "shift",   "in",    "out",     "k",
+                                         "stride",   "pad",     "dil",   "groups"};
     auto f = fields(toks, 2, keys, ".projection");
     Projection p;
     ConvGeometry& g = p.geom;
@@ -428,6 +429,7 @@ class Assembler {
     take(f, "neurons", &p.source_neurons, d);
     take(f, "weights", &p.weight_base, d);
     take(f, "nweights", &p.weight_count, d);
+    take(f, "shift", &p.weight_shift, d);
     take_triple(f, "in", &g.in_c, &g.in_h, &g.in_w, d);
     take_triple(f, "out", &g.out_c, &g.out_h, &g.out_w, d);
     take_pair(f, "k", &g.k_h, &g.k_w, d);

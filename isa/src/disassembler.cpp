@@ -156,9 +156,9 @@ class Disassembler {
     const Projection& p = c.projections[i];
     std::string line = fmt::format(
         ".projection {} source={} segment={} delay={} neurons={} weights={} "
-        "nweights={}",
+        "nweights={} shift={}",
         i, p.source_layer, p.segment, p.delay_steps, p.source_neurons, p.weight_base,
-        p.weight_count);
+        p.weight_count, p.weight_shift);
     const ConvGeometry& g = p.geom;
     if (!(g == ConvGeometry{}))
       line += fmt::format(

@@ -130,12 +130,12 @@ CoreProgram read_core(ByteReader& r, const ImageLimits& lim) {
   for (Projection& p : c.projections) {
     const size_t at = r.pos();
     ConvGeometry& g = p.geom;
-    for (uint32_t* f : {&p.source_layer, &p.segment,      &p.delay_steps, &p.source_neurons,
-                        &p.weight_base,  &p.weight_count, &g.in_c,        &g.in_h,
-                        &g.in_w,         &g.out_c,        &g.out_h,       &g.out_w,
-                        &g.k_h,          &g.k_w,          &g.stride_h,    &g.stride_w,
-                        &g.pad_h,        &g.pad_w,        &g.dil_h,       &g.dil_w,
-                        &g.groups})
+    for (uint32_t* f : {&p.source_layer, &p.segment,      &p.delay_steps,  &p.source_neurons,
+                        &p.weight_base,  &p.weight_count, &p.weight_shift, &g.in_c,
+                        &g.in_h,         &g.in_w,         &g.out_c,        &g.out_h,
+                        &g.out_w,        &g.k_h,          &g.k_w,          &g.stride_h,
+                        &g.stride_w,     &g.pad_h,        &g.pad_w,        &g.dil_h,
+                        &g.dil_w,        &g.groups})
       *f = r.u32("projections");
     check_layer(r, at, p.source_layer, lim, "projection source_layer");
   }

@@ -6,6 +6,18 @@
 #include "isa/table.h"
 
 namespace isa {
+
+// The writer, the reader, the assembler and the disassembler list every field of these structs
+// by hand. A field added to program.h/arith.h changes a size here: then add it to all four
+// (and bump kImageFormatVersion) before updating the expected size.
+static_assert(sizeof(Segment) == 6 * 4, "Segment changed: update the .scb and .sasm formats");
+static_assert(sizeof(ConvGeometry) == 15 * 4, "ConvGeometry changed: update .scb and .sasm");
+static_assert(sizeof(Projection) == 7 * 4 + sizeof(ConvGeometry),
+              "Projection changed: update the .scb and .sasm formats");
+static_assert(sizeof(NeuronParams) == 4 * 4 + 2 * 2,
+              "NeuronParams changed: update the .scb and .sasm formats");
+static_assert(sizeof(Instr) == 4 * 4, "Instr changed: update the encoder");
+
 namespace {
 
 class ByteWriter {
@@ -51,9 +63,9 @@ void write_core(ByteWriter& w, const CoreProgram& c) {
     const ConvGeometry& g = p.geom;
     for (uint32_t v :
          {p.source_layer, p.segment, p.delay_steps, p.source_neurons, p.weight_base, p.weight_count,
-          g.in_c,         g.in_h,    g.in_w,        g.out_c,          g.out_h,       g.out_w,
-          g.k_h,          g.k_w,     g.stride_h,    g.stride_w,       g.pad_h,       g.pad_w,
-          g.dil_h,        g.dil_w,   g.groups})
+          p.weight_shift, g.in_c,    g.in_h,        g.in_w,           g.out_c,       g.out_h,
+          g.out_w,        g.k_h,     g.k_w,         g.stride_h,       g.stride_w,    g.pad_h,
+          g.pad_w,        g.dil_h,   g.dil_w,       g.groups})
       w.u32(v);
   }
   for (int16_t v : c.weights) w.i16(v);

@@ -126,7 +126,7 @@ TEST_CASE("isa image: references outside the image are errors", "[isa]") {
 TEST_CASE("isa image: a bad instruction word names the instruction", "[isa]") {
   std::vector<uint8_t> b = isa::write_image(small_image());
   // Core section 0: core (4) + counts (24), then instruction 0; its opcode is byte 7.
-  const size_t payload_core0 = b.size() - (28 + 16 + 24 + 84 + 16 + 20);
+  const size_t payload_core0 = b.size() - (28 + 16 + 24 + 88 + 16 + 20);
   b[payload_core0 + 28 + 8 + 7] = 0xee;  // instruction 1
   reseal(b);
   CHECK_THROWS_WITH(isa::read_image(b, "f.scb"),

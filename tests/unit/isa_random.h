@@ -105,6 +105,7 @@ class RandomImage {
                         .source_neurons = u32(),
                         .weight_base = u32(),
                         .weight_count = u32(),
+                        .weight_shift = pick(0, 1) ? pick(0, 31) : u32(),
                         .geom = {}};
       if (pick(0, 1))
         p.geom = {u32(), u32(), u32(), u32(), u32(), u32(), u32(), u32(),

@@ -11,7 +11,7 @@
 //   .host_input cores=0                ; cores receiving the input spikes
 //   .core 0                            ; a core's program, cores in ascending order
 //   .segment 0 layer=1 begin=0 count=128 membrane=0 params=0 nparams=1
-//   .projection 0 source=0 segment=0 delay=0 neurons=784 weights=0 nweights=100352
+//   .projection 0 source=0 segment=0 delay=0 neurons=784 weights=0 nweights=100352 shift=0
 //                [in=CxHxW out=CxHxW k=HxW stride=HxW pad=HxW dil=HxW groups=G]
 //   .params 0 threshold=64 v_reset=0 bias=0 input_bias=0 decay_v=0 decay_u=4096
 //   .route 0 cores=1,2

@@ -16,8 +16,9 @@
 //     code         u64 instruction words (isa/table.h)
 //     segments     6 × u32 (24 bytes): layer, neuron_begin, neuron_count, membrane_base,
 //                  param_base, param_count
-//     projections  21 × u32 (84 bytes): source_layer, segment, delay_steps, source_neurons,
-//                  weight_base, weight_count, then the geometry in ConvGeometry field order
+//     projections  22 × u32 (88 bytes): source_layer, segment, delay_steps, source_neurons,
+//                  weight_base, weight_count, weight_shift, then the geometry in ConvGeometry
+//                  field order
 //     weights      i16 each
 //     params       20 bytes: i32 threshold, i32 v_reset, i32 bias, i32 input_bias,
 //                  u16 decay_v, u16 decay_u

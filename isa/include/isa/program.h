@@ -12,7 +12,7 @@
 namespace isa {
 
 inline constexpr char kImageMagic[4] = {'S', 'C', 'B', '1'};
-inline constexpr uint32_t kImageFormatVersion = 1;
+inline constexpr uint32_t kImageFormatVersion = 2;  // 2: Projection::weight_shift
 
 // Timestep semantics, shared by compiler, golden executor and simulator (DESIGN.md §4).
 enum class Semantics : uint8_t { layer_sequential = 0, pipelined = 1 };
