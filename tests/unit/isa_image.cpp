@@ -72,7 +72,7 @@ TEST_CASE("isa image: every truncation is a located error", "[isa]") {
 TEST_CASE("isa image: a short core section says which section and what was expected", "[isa]") {
   std::vector<uint8_t> bytes = isa::write_image(small_image());
   // Drop the last 8 bytes (the params record's tail) of core section 0.
-  bytes.resize(bytes.size() - 8);
+  bytes.erase(bytes.end() - 8, bytes.end());
   reseal(bytes);
   CHECK_THROWS_WITH(isa::read_image(bytes, "f.scb"),
                     Catch::Contains("truncated core section 0 (expected 20 bytes of params"));
