@@ -98,6 +98,15 @@ int run_run(const std::vector<std::string>& args) {
   dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
   dir.write("arch.yaml", lm.arch.canonical_yaml);
   dir.commit();
+  fmt::print(
+      stderr,
+      "{}: {} samples x {} steps on {} ({}x{} mesh): {} cycles ({:.4g} s), {:.4g} uJ, {} "
+      "synaptic events{}{}\nreport: {}/report.json\n",
+      model, frames.samples, frames.timesteps, lm.arch.config.name, lm.arch.config.mesh.x,
+      lm.arch.config.mesh.y, r.total_cycles, r.seconds, r.energy.total_pj * 1e-6, r.synaptic_events,
+      labels.empty() ? "" : fmt::format(", accuracy {:.3f}", cli::accuracy(predicted, labels)),
+      checker ? fmt::format(", golden check passed ({} steps)", checker->steps_checked()) : "",
+      out);
   return cli::kExitOk;
 }
 

@@ -1,0 +1,105 @@
+// `spikechip compile` and `spikechip golden` on real files: outputs, determinism, located errors.
+#include <catch2/catch.hpp>
+
+#include <fmt/core.h>
+#include "compiler/nir.h"
+#include "compiler/nir_build.h"
+
+#include "compiler_test_util.h"
+#include "run_binary.h"
+
+namespace b = compiler::nir::build;
+using testutil::read_text;
+using testutil::spikechip;
+
+TEST_CASE("e2e compile: the Sinabs CNN compiles, twice byte-identically, with a listing") {
+  if (!testutil::shared_data_present()) {
+    WARN("shared data absent: skipped");
+    return;
+  }
+  const auto dir = testutil::fresh_dir("compile");
+  const std::string model = testutil::shared("nir/cnn_sinabs.nir");
+  for (const char* n : {"a", "b"}) {
+    const auto r =
+        spikechip(fmt::format("compile '{}' --dt 1 -o '{}/{}.scb' --listing '{}/{}.sasm'", model,
+                              dir.string(), n, dir.string(), n));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  CHECK(read_text(dir / "a.scb") == read_text(dir / "b.scb"));
+  const std::string listing = read_text(dir / "a.sasm");
+  CHECK(listing == read_text(dir / "b.sasm"));
+  CHECK(listing.find("UPD.IF") != std::string::npos);
+  CHECK(listing.find("AU.CONV") != std::string::npos);
+  // The listing is real assembly: it assembles back to the same image.
+  const auto r =
+      spikechip(fmt::format("asm '{}/a.sasm' -o '{}/c.scb'", dir.string(), dir.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_text(dir / "c.scb") == read_text(dir / "a.scb"));
+}
+
+TEST_CASE("e2e compile: every shared NIR export compiles on a chip big enough for it") {
+  if (!testutil::shared_data_present()) {
+    WARN("shared data absent: skipped");
+    return;
+  }
+  for (const char* f : {"nir/lif_norse.nir", "nir/lif_rockpool.nir", "nir/two_lif_neurons.nir",
+                        "nir/cnn_sinabs.nir", "nir/braille_noDelay_noBias_subtract.nir",
+                        "nir/braille_noDelay_bias_zero.nir", "sanafe/conv_s1.nir"}) {
+    const auto dir = testutil::fresh_dir("all");
+    const auto r = spikechip(
+        fmt::format("compile '{}' --dt 1e-4 --arch loihi --set core.fan_in=8192 -o '{}/m.scb'",
+                    testutil::shared(f), dir.string()));
+    CAPTURE(f);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+  }
+}
+
+TEST_CASE("e2e compile: a network that does not fit names the layer, capacity and shortfall") {
+  if (!testutil::shared_data_present()) {
+    WARN("shared data absent: skipped");
+    return;
+  }
+  const auto r =
+      spikechip(fmt::format("compile '{}' --dt 1", testutil::shared("sanafe/conv_s1.nir")));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("layer 'if3'") && Catch::Contains("fan_in") &&
+                        Catch::Contains("by 1312"));
+}
+
+TEST_CASE("e2e compile: an unsupported node stops the compile with its name and type") {
+  compiler::nir::Graph g;
+  g.nodes = {b::input("in", {4}), b::linear("w", 4, 4, std::vector<double>(16, 1.0)),
+             b::threshold("thr", {4}, 0.5), b::output("out", {4})};
+  b::chain(g, {"in", "w", "thr", "out"});
+  const auto dir = testutil::fresh_dir("unsupported");
+  compiler::nir::write_file(g, (dir / "m.nir").string());
+  const auto r = spikechip(fmt::format("compile '{}/m.nir' --dt 1", dir.string()));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("'thr'") && Catch::Contains("Threshold") &&
+                        Catch::Contains("supported"));
+}
+
+TEST_CASE("e2e compile: dynamics without --dt is a clear error") {
+  const auto r =
+      spikechip(fmt::format("compile '{}'", testutil::source("workloads/examples/bars.nir")));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--dt"));
+}
+
+TEST_CASE("e2e golden: the bundled workload gives a report, predictions and accuracy") {
+  const auto dir = testutil::fresh_dir("golden");
+  const auto r = spikechip(fmt::format(
+      "golden --model '{}' --dt 1e-3 --input '{}' --labels '{}' --out '{}' --deterministic",
+      testutil::source("workloads/examples/bars.nir"),
+      testutil::source("workloads/examples/bars_events.npy"),
+      testutil::source("workloads/examples/bars_labels.npy"), dir.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string report = read_text(dir / "report.json");
+  CHECK_THAT(report, Catch::Contains("\"accuracy\": 1.0"));
+  const std::string pred = read_text(dir / "predictions.csv");
+  CHECK(pred.rfind("sample,predicted,label\n0,0,0\n1,1,1\n", 0) == 0);
+}
