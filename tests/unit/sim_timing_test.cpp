@@ -263,29 +263,33 @@ TEST_CASE("sim timing: contention, reservation vs flit", "[sim][timing][noc]") {
     CHECK(s.at(0) == 9);
     CHECK(s.at(1) == 6);
   }
-  // Back-pressure: 8-flit packets (F = 8), 4-flit buffers. P1: core 1 -> core 2 at 0 holds
-  // router 1's east port for cycles 2..9 and is delivered at 0 + 2*2 + 1 + 8 = 13 in both
-  // models. P2: core 0 -> core 2 at 0 leaves router 0 east at 2, waits at router 1 until 10,
-  // router 2 local at 13, delivered 21 in both. P3: core 0 -> core 1 at 4 shares only router
-  // 0's east port with P2; core 0's injection port is busy until 8.
-  //   reservation: P2 reserved router 0 east for 2..9 only (it waits at router 1 in an
-  //   unbounded buffer): P3 leaves at max(8 + 2, 10) = 10, router 1 local at 13, done 21.
-  //   flit: only 4 of P2's 8 flits fit router 1's buffer, the rest of the worm keeps router 0's
-  //   east port until P2's tail moves on, so P3 is delivered at 26 (the reference figure,
-  //   recorded in docs/simulator.md).
+  // Full buffers: 8-flit packets (F = 8), buffers of one packet. P1: core 1 -> core 2 at 0
+  // holds router 1's east port for cycles 2..9 and is delivered at 0 + 2*2 + 1 + 8 = 13 in
+  // both models. P2: core 0 -> core 2 at 0 leaves router 0 east at 2 (head at router 1 at 3,
+  // ready 5) and waits for router 1's east port. P3: core 0 -> core 1 at 4.
+  //   reservation (unbounded buffers): P2 leaves router 1 east at 10, router 2 local at 13
+  //   (free again after P1's 5..12), delivered 21. P3: core 0's injection port is free at 8,
+  //   router 0 east at max(8 + 2, 10) = 10, router 1 local at 13, delivered 21.
+  //   flit (virtual cut-through): P2's head may enter router 2 only when P1 has left its buffer
+  //   entirely (tail popped at 12, credit at 13): leaves router 1 at 13, router 2 local at 16,
+  //   delivered 24. P3 enters core 0's router only after P2 has left it (10), then waits
+  //   behind P2 for router 1's west buffer (P2's tail leaves it at 20, credit 21): router 0
+  //   east at 21, router 1 local at 24, delivered 32 (head-of-line blocking; its own output
+  //   port was free from 13). docs/simulator.md records the case.
   for (auto fid : {arch::NocFidelity::reservation, arch::NocFidelity::flit}) {
     arch::ArchConfig a = test_arch(3, 1);
     a.noc.fidelity = fid;
     a.noc.packet_bits = 256;
-    a.noc.buffer_flits = 4;
+    a.noc.buffer_flits = 8;
     auto noc = sim::make_noc(a);
     const std::vector<uint32_t> pool = {2, 1};
     Sink s;
     noc->route(std::vector<sim::NocInjection>{{0, 1, 0, 1}, {0, 0, 0, 1}, {4, 0, 1, 1}}, pool, s);
     REQUIRE(s.got.size() == 3);
+    const bool flit = fid == arch::NocFidelity::flit;
     CHECK(s.at(0) == 13);
-    CHECK(s.at(1) == 21);
-    CHECK(s.at(2) == (fid == arch::NocFidelity::flit ? 26u : 21u));
+    CHECK(s.at(1) == (flit ? 24u : 21u));
+    CHECK(s.at(2) == (flit ? 32u : 21u));
   }
 }
 

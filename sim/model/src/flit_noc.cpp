@@ -15,10 +15,11 @@ constexpr uint64_t kDeadlockCycles = 1'000'000;
 
 FlitNoc::FlitNoc(const arch::ArchConfig& a)
     : Noc(a),
-      capacity_(std::max<uint32_t>(a.noc.buffer_flits, 1)),
+      capacity_(std::max<uint32_t>(a.noc.buffer_flits, flits_)),
       inputs_(size_t{n_cores_} * kPorts),
       outputs_(size_t{n_cores_} * kPorts),
-      buffered_(n_cores_, 0) {}
+      buffered_(n_cores_, 0),
+      rr_(n_cores_, 0) {}
 
 void FlitNoc::compute_route(uint32_t r, InputPort& in) {
   const Flit& f = in.buffer.front();
@@ -73,8 +74,10 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
       if (in.cycle > now || inject_free[e] > now) continue;
       const uint32_t r = router_of(e);
       InputPort& ip = inputs_[r * kPorts + (e == n_cores_ ? kFromHost : kFromCore)];
-      if (ip.occupancy >= capacity_) continue;
-      const uint32_t idx = injected_flits[e]++;
+      const uint32_t idx = injected_flits[e];
+      // Virtual cut-through: a packet enters only when the whole of it fits the buffer.
+      if (ip.occupancy + (idx == 0 ? flits_ : 1) > capacity_) continue;
+      ++injected_flits[e];
       if (idx == 0) {
         ++counters.packets;
         if (e == n_cores_) ++counters.host_packets;
@@ -99,34 +102,46 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
         InputPort& ip = inputs_[r * kPorts + i];
         if (!ip.buffer.empty() && !ip.routed) compute_route(r, ip);
       }
+      // Allocation (virtual cut-through, multicast-safe): a packet's head takes every output
+      // port of its branches at once, and only in a cycle where all of them are free and each
+      // has room downstream for the whole packet (or the destination core accepts it). It then
+      // leaves on all branches in that cycle and its body never waits for room, so a packet
+      // holding ports always drains: no hold-and-wait, no deadlock. Inputs in round-robin order.
+      bool head_go[kPorts] = {};
+      for (uint32_t j = 0; j < kPorts; ++j) {
+        const uint32_t i = (rr_[r] + j) % kPorts;
+        InputPort& ip = inputs_[r * kPorts + i];
+        if (ip.buffer.empty() || !ip.buffer.front().head || ip.allocated) continue;
+        bool go = ip.buffer.front().ready <= now;
+        for (uint32_t p = 0; p < kPorts && go; ++p) {
+          if (!(ip.out_mask & (1u << p))) continue;
+          const OutputPort& op = outputs_[r * kPorts + p];
+          if (op.locked >= 0 || op.free_at > now)
+            go = false;
+          else if (p == kLocal || p == kHost)
+            go = sink.can_accept(subsets_[ip.sub_begin[p]], now + packet_cycles_);
+          else
+            go = inputs_[neighbour(r, static_cast<Port>(p)) * kPorts + p].occupancy + flits_ <=
+                 capacity_;
+        }
+        if (!go) continue;
+        for (uint32_t p = 0; p < kPorts; ++p)
+          if (ip.out_mask & (1u << p)) outputs_[r * kPorts + p].locked = static_cast<int>(i);
+        ip.allocated = true;
+        head_go[i] = true;
+        rr_[r] = (i + 1) % kPorts;
+      }
       for (uint32_t p = 0; p < kPorts; ++p) {
         OutputPort& op = outputs_[r * kPorts + p];
-        if (op.free_at > now) continue;
-        if (op.locked < 0) {
-          for (uint32_t j = 0; j < kPorts; ++j) {
-            const uint32_t i = (op.rr + j) % kPorts;
-            const InputPort& ip = inputs_[r * kPorts + i];
-            if (ip.buffer.empty() || !ip.buffer.front().head) continue;
-            if ((ip.out_mask & (1u << p)) && !(ip.sent_mask & (1u << p))) {
-              op.locked = static_cast<int>(i);
-              op.rr = (i + 1) % kPorts;
-              break;
-            }
-          }
-          if (op.locked < 0) continue;
-        }
+        if (op.free_at > now || op.locked < 0) continue;
         InputPort& ip = inputs_[r * kPorts + op.locked];
         if (ip.buffer.empty()) continue;
         const Flit& f = ip.buffer.front();
         if ((ip.sent_mask & (1u << p)) || f.ready > now) continue;
+        if (f.head && !head_go[op.locked]) continue;
         const bool eject = p == kLocal || p == kHost;
         const uint32_t down_r = eject ? r : neighbour(r, static_cast<Port>(p));
-        if (eject) {
-          const uint32_t dst = subsets_[ip.sub_begin[p]];
-          if (f.head && !sink.can_accept(dst, now + packet_cycles_)) continue;
-        } else if (inputs_[down_r * kPorts + p].occupancy >= capacity_) {
-          continue;
-        }
+        if (!eject && inputs_[down_r * kPorts + p].occupancy >= capacity_) continue;
         Flit out = f;
         out.dest_begin = ip.sub_begin[p];
         out.dest_count = ip.sub_count[p];
@@ -165,13 +180,31 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
         --buffered_[r];
         --buffered_total;
         ip.sent_mask = 0;
-        if (tail) ip.routed = false;
+        if (tail) ip.routed = ip.allocated = false;
       }
     }
     if (progress) last_progress = now;
-    if (now - last_progress > kDeadlockCycles)
+    if (now - last_progress > kDeadlockCycles) {
+      std::string state;
+      for (uint32_t r = 0; r < n_cores_; ++r)
+        for (uint32_t i = 0; i < kPorts; ++i) {
+          const InputPort& ip = inputs_[r * kPorts + i];
+          if (ip.buffer.empty()) continue;
+          const Flit& f = ip.buffer.front();
+          state += "; router " + std::to_string(r) + " input " + std::to_string(i) + ": " +
+                   std::to_string(ip.buffer.size()) + " flits, front of packet " +
+                   std::to_string(f.injection) + (f.head ? " (head)" : "") + " outputs " +
+                   std::to_string(ip.out_mask) + " sent " + std::to_string(ip.sent_mask) +
+                   (ip.allocated ? " allocated" : "");
+        }
+      for (uint32_t k = 0; k < outputs_.size(); ++k)
+        if (outputs_[k].locked >= 0)
+          state += "; router " + std::to_string(k / kPorts) + " output " +
+                   std::to_string(k % kPorts) + " held by input " +
+                   std::to_string(outputs_[k].locked);
       throw std::runtime_error("flit NoC: no flit moved for " + std::to_string(kDeadlockCycles) +
-                               " cycles (deadlock)");
+                               " cycles (deadlock)" + state);
+    }
     // Skip idle stretches: nothing buffered or in flight, next injection in the future.
     if (buffered_total == 0 && in_flight_.empty() && remaining > 0) {
       uint64_t t = UINT64_MAX;

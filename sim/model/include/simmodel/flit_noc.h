@@ -1,9 +1,11 @@
-// The reference NoC fidelity: wormhole routers with per-input-port buffers of buffer_flits and
-// credit flow control, advanced cycle by cycle while flits are in flight (idle stretches are
-// skipped). Same timing rules as noc.h states; back-pressure from full buffers and from a
-// destination core's full input queue propagates upstream. Multicast: a flit is replicated to
-// every output port of its XY tree at a branch router and leaves the input buffer once every
-// branch has taken it.
+// The reference NoC fidelity: routers with per-input-port FIFO buffers of buffer_flits (at least
+// one whole packet) and credit flow control, advanced cycle by cycle while flits are in flight
+// (idle stretches are skipped). Flow control is virtual cut-through: a packet's head moves into
+// a buffer only when the whole packet fits, and an output port carries one packet from head to
+// tail. Same timing rules as noc.h states; back-pressure from full buffers and from a
+// destination core's full input queue propagates upstream. Multicast: a packet's head takes all
+// output ports of its XY-tree branches at a router at once (no hold-and-wait, so multicast
+// cannot deadlock); a flit leaves the input buffer once every branch has taken it.
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -30,6 +32,7 @@ class FlitNoc final : public Noc {
     std::deque<Flit> buffer;
     uint32_t occupancy = 0;  // buffered + in flight towards it (credits in use)
     bool routed = false;     // route of the front packet computed
+    bool allocated = false;  // the front packet holds its output ports
     uint8_t out_mask = 0;    // output ports the front packet takes
     uint8_t sent_mask = 0;   // ports the front flit has left on
     uint32_t sub_begin[kPorts] = {}, sub_count[kPorts] = {};
@@ -51,6 +54,7 @@ class FlitNoc final : public Noc {
   std::vector<InputPort> inputs_;    // [router * kPorts + input]; input p = came via port p
   std::vector<OutputPort> outputs_;  // [router * kPorts + port]
   std::vector<uint32_t> buffered_;   // flits buffered per router
+  std::vector<uint32_t> rr_;         // per router: the input port allocation starts from
   std::vector<uint32_t> subsets_;    // destination subsets of branches (this phase)
   std::deque<InFlight> in_flight_;
 };
