@@ -49,7 +49,7 @@ TEST_CASE("e2e compile: every shared NIR export compiles on a chip big enough fo
                         "nir/braille_noDelay_bias_zero.nir", "sanafe/conv_s1.nir"}) {
     const auto dir = testutil::fresh_dir("all");
     const auto r = spikechip(
-        fmt::format("compile '{}' --dt 1e-4 --arch loihi --set core.fan_in=8192 -o '{}/m.scb'",
+        fmt::format("compile '{}' --dt 1e-4 -o '{}/m.scb'",
                     testutil::shared(f), dir.string()));
     CAPTURE(f);
     INFO(r.err);
@@ -63,7 +63,7 @@ TEST_CASE("e2e compile: a network that does not fit names the layer, capacity an
     return;
   }
   const auto r =
-      spikechip(fmt::format("compile '{}' --dt 1", testutil::shared("sanafe/conv_s1.nir")));
+      spikechip(fmt::format("compile '{}' --dt 1 --arch loihi", testutil::shared("sanafe/conv_s1.nir")));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("layer 'if3'") && Catch::Contains("fan_in") &&
                         Catch::Contains("by 1312"));
