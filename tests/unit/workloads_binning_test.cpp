@@ -6,6 +6,7 @@
 #include "workloads/binning.h"
 #include "workloads/encoders.h"
 #include "workloads/error.h"
+#include "workloads/npy.h"
 #include "workloads_test_util.h"
 
 using namespace workloads;
@@ -263,4 +264,29 @@ TEST_CASE("workloads encoders: point cloud spike voxels", "[workloads][encoders]
   o.lo = {0, 0, 0};
   o.hi = {0.5f, 0.5f, 0.5f};
   CHECK(voxelize_points(pts, o).points_dropped == 2);
+}
+
+TEST_CASE("workloads binning: load_input_frames takes tensors and event files",
+          "[workloads][binning]") {
+  auto dir = workloads_test::temp_dir("any_input");
+  std::vector<float> v(3 * 4, 1.0f);
+  auto tensor = (dir / "t.npy").string();
+  write_npy(tensor, std::span<const float>(v), {3, 4});
+  Frames a = load_input_frames(tensor, {4});
+  CHECK(a.timesteps == 3);
+
+  auto csv = dir / "e.csv";
+  std::ofstream(csv) << "t,x,y,p\n0,1,0,1\n1500,3,0,0\n";
+  BinningOptions o;
+  o.merge_polarity = true;
+  o.sensor_width = 4;
+  o.sensor_height = 1;
+  BinningStats st;
+  Frames b = load_input_frames(csv.string(), {4}, o, &st);
+  CHECK(b.timesteps == 2);
+  CHECK(b.frame(0, 1)[3] == 1.0f);
+  CHECK(st.events_binned == 2);
+
+  auto junk = workloads_test::write_bytes(dir / "junk.bin2", {'x'});
+  CHECK_THROWS_WITH(load_input_frames(junk, {4}), Catch::Contains("not an input"));
 }

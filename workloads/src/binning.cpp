@@ -1,6 +1,8 @@
 #include "workloads/binning.h"
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 #include <fmt/core.h>
@@ -167,6 +169,22 @@ Frames bin_event_file(const std::string& path, const BinningOptions& options,
     std::copy(per_sample[s].values.begin(), per_sample[s].values.end(),
               out.values.begin() + static_cast<std::ptrdiff_t>(static_cast<size_t>(s) * T * frame));
   return out;
+}
+
+Frames load_input_frames(const std::string& path, const std::vector<uint32_t>& model_input_shape,
+                         const BinningOptions& binning, BinningStats* stats) {
+  const std::string format = sniff_event_format(path);
+  if (!format.empty()) return bin_event_file(path, binning, model_input_shape, format, stats);
+  std::ifstream in(path, std::ios::binary);
+  char magic[6] = {};
+  in.read(magic, 6);
+  if (in && std::memcmp(magic, "\x93NUMPY", 6) == 0)
+    return load_tensor_input(path, model_input_shape);
+  throw InputError(fmt::format(
+      "{}: byte 0: not an input this tool reads (expected an NPY tensor [T, ...] or [N, T, ...], "
+      "or an event file: AEDAT 2/3/4, Prophesee EVT 2/3 or DAT, N-MNIST .bin, CSV t,x,y,p, NPY "
+      "records, SHD/SSC HDF5)",
+      path));
 }
 
 }  // namespace workloads

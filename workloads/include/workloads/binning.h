@@ -56,4 +56,10 @@ Frames bin_event_file(const std::string& path, const BinningOptions& options,
                       const std::vector<uint32_t>& expected_frame_shape,
                       const std::string& format = "", BinningStats* stats = nullptr);
 
+// Any input file the tool reads, as frames for a model whose input shape is given: event files
+// (every format of events.h) are binned with `binning`; NPY tensors are loaded with
+// load_tensor_input (binning ignored). Throws InputError for other files.
+Frames load_input_frames(const std::string& path, const std::vector<uint32_t>& model_input_shape,
+                         const BinningOptions& binning = {}, BinningStats* stats = nullptr);
+
 }  // namespace workloads
