@@ -153,4 +153,17 @@ TEST_CASE("sim: bad images are rejected with the place and what was expected", "
   bad = img;
   bad.mesh_x = 1;
   fails(bad, "compiled for a 1x1 mesh");
+  isa::SpikeFrame f;
+  f.index = {9};
+  f.payload = {1};
+  try {
+    sim::run_model(img, a, {{f}}, opt);
+    FAIL("no error for an input element outside the input layer");
+  } catch (const isa::InputError& e) {
+    CHECK(std::string(e.what()) == "input, step 0: element 9 outside the input layer of 4 neurons");
+  }
+  f.index = {1};
+  f.payload = {256};
+  CHECK_THROWS_WITH(sim::run_model(img, a, {{f}}, opt),
+                    "input, step 0: element 1 has payload 256, expected 1..255 (input_bits)");
 }

@@ -13,6 +13,7 @@ ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arc
       n_endpoints_(arch.mesh.x * arch.mesh.y),
       barrier_cycles_(arch.barrier_cycles),
       host_latency_(arch.host_latency_cycles),
+      max_input_payload_((uint64_t{1} << std::min<uint32_t>(arch.core.input_bits, 31)) - 1),
       input_layer_(UINT32_MAX),
       multicast_(arch.noc.multicast),
       noc_(make_noc(arch)),
@@ -103,6 +104,11 @@ void ChipModel::begin_phase(uint64_t start, uint32_t step, uint32_t phase,
           fmt::format("input, step {}: element {} outside the input layer of "
                       "{} neurons",
                       step, i, size));
+    if (input->payload[k] == 0 || input->payload[k] > max_input_payload_)
+      throw isa::InputError(
+          fmt::format("input, step {}: element {} has payload {}, expected "
+                      "1..{} (input_bits)",
+                      step, i, input->payload[k], max_input_payload_));
     const uint32_t copies = multicast_ ? 1 : n_dests;
     for (uint32_t c = 0; c < copies; ++c) {
       traffic_.injections.push_back(

@@ -68,7 +68,8 @@ class ChipModel final : private DeliverySink {
   const isa::ProgramImage& image_;
   uint32_t n_endpoints_;  // cores of the mesh; the host is endpoint n
   uint32_t barrier_cycles_, host_latency_;
-  uint32_t input_layer_;  // UINT32_MAX when the network has none
+  uint64_t max_input_payload_;  // 2^input_bits - 1
+  uint32_t input_layer_;        // UINT32_MAX when the network has none
   bool multicast_;
   std::unique_ptr<Noc> noc_;
   std::vector<CoreModel> cores_;
