@@ -82,19 +82,25 @@ void ChipModel::begin_phase(uint64_t start, uint32_t step, uint32_t phase,
     }
     spikes_sorted_ = true;
   }
-  if (phase != 0 || !input || input->index.empty()) return;
+  if (phase == 0) inject_input(input);
+}
+
+void ChipModel::inject_input(const isa::SpikeFrame* input) {
+  const uint32_t step = step_;
+  const uint64_t start = phase_start_;
+  if (!input || input->index.empty()) return;
   if (input_layer_ == UINT32_MAX)
     throw isa::InputError("program image: the input has spikes but no layer is the input layer");
   const uint32_t size = image_.layers[input_layer_].size;
   if (input->payload.size() != input->index.size())
     throw isa::InputError(fmt::format("input, step {}: {} indices but {} payloads", step,
                                       input->index.size(), input->payload.size()));
-  if (log_spikes) spikes_[input_layer_] = *input;
+  if (log_spikes_) spikes_[input_layer_] = *input;
   // The host injects one packet per cycle (per destination without multicast).
   const uint32_t host = n_endpoints_;
-  const uint32_t dest_begin = 0;
+  const uint32_t dest_begin = static_cast<uint32_t>(traffic_.pool.size());
   for (uint32_t d : image_.host_input.dest_cores) traffic_.pool.push_back(d);
-  const uint32_t n_dests = static_cast<uint32_t>(traffic_.pool.size());
+  const uint32_t n_dests = static_cast<uint32_t>(traffic_.pool.size()) - dest_begin;
   if (n_dests == 0) return;
   uint64_t t = start + host_latency_;
   for (size_t k = 0; k < input->index.size(); ++k) {

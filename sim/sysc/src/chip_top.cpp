@@ -30,6 +30,7 @@ ChipTop::ChipTop(sc_core::sc_module_name name, ChipModel& chip, RunRecorder& rec
     cores_.push_back(std::make_unique<CoreModule>(
         ("core_" + std::to_string(chip.cores()[k].endpoint())).c_str(), *this, k));
   noc_ = std::make_unique<NocModule>("noc", *this);
+  host_ = std::make_unique<HostModule>("host", *this);
   barrier_ = std::make_unique<BarrierModule>("barrier", *this);
 }
 
@@ -38,8 +39,8 @@ void ChipTop::fail(std::exception_ptr e) {
   sc_core::sc_stop();
 }
 
-void ChipTop::core_posted() {
-  if (++posted_ == cores_.size()) all_posted_.notify(SC_ZERO_TIME);
+void ChipTop::source_posted() {
+  if (++posted_ == cores_.size() + 1) all_posted_.notify(SC_ZERO_TIME);
 }
 void ChipTop::core_arrived() {
   ++arrived_;
@@ -63,7 +64,7 @@ void CoreModule::run() {
     for (;;) {
       sc_core::wait(top_.phase_start_);
       const uint64_t bar = top_.chip_.run_core(slot_);
-      top_.core_posted();
+      top_.source_posted();
       ChipTop::wait_until(bar);
       top_.core_arrived();
     }
@@ -89,6 +90,23 @@ void NocModule::run() {
   }
 }
 
+HostModule::HostModule(sc_core::sc_module_name name, ChipTop& top) : sc_module(name), top_(top) {
+  SC_THREAD(run);
+}
+
+void HostModule::run() {
+  try {
+    for (;;) {
+      sc_core::wait(top_.phase_start_);
+      if (top_.phase_ == 0)
+        top_.chip_.inject_input(frame_at(top_.inputs_, top_.sample_, top_.step_));
+      top_.source_posted();
+    }
+  } catch (...) {
+    top_.fail(std::current_exception());
+  }
+}
+
 BarrierModule::BarrierModule(sc_core::sc_module_name name, ChipTop& top)
     : sc_module(name), top_(top) {
   SC_THREAD(run);
@@ -106,13 +124,14 @@ void BarrierModule::run() {
       for (uint32_t t = 0; t < T && go_on; ++t) {
         rec.begin_step(ChipTop::now());
         for (uint32_t ph = 0; ph < top_.phases_per_step_; ++ph) {
-          // The host interface queues the step's input; the cores start the phase.
-          chip.begin_phase(ChipTop::now(), t, ph, ph == 0 ? frame_at(top_.inputs_, s, t) : nullptr,
-                           rec.wants_spikes());
+          // The cores and the host start the phase; the host queues the input (phase 0).
+          chip.begin_phase(ChipTop::now(), t, ph, nullptr, rec.wants_spikes());
+          top_.sample_ = s;
+          top_.step_ = t;
+          top_.phase_ = ph;
           top_.posted_ = top_.arrived_ = 0;
           top_.drained_ = false;
           top_.phase_start_.notify(SC_ZERO_TIME);
-          if (chip.core_count() == 0) top_.all_posted_.notify(SC_ZERO_TIME);
           sc_core::wait(top_.phase_complete_);
           const uint64_t release = chip.completion() + chip.barrier_cycles();
           ChipTop::wait_until(release);

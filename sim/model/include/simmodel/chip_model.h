@@ -29,10 +29,13 @@ class ChipModel final : private DeliverySink {
   // counts to zero. Time keeps running (cycles are chip-global).
   void begin_sample(uint32_t timesteps);
 
-  // Phase `phase` of step `step` starts at `start`. `input` (phase 0 only) is the step's frame.
-  // Records spikes of every layer this step when `log_spikes`.
+  // Phase `phase` of step `step` starts at `start`. `input` (phase 0 only) is the step's frame,
+  // queued by inject_input(). Records spikes of every layer this step when `log_spikes`.
   void begin_phase(uint64_t start, uint32_t step, uint32_t phase, const isa::SpikeFrame* input,
                    bool log_spikes);
+  // The host interface queues a step's input frame at phase 0: one packet per cycle from the
+  // phase start + host latency (one per destination without multicast).
+  void inject_input(const isa::SpikeFrame* input);
   size_t core_count() const { return cores_.size(); }
   // Runs core `slot`'s controller to its BAR; returns its arrival cycle at the barrier.
   uint64_t run_core(size_t slot);

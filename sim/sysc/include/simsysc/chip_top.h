@@ -3,11 +3,13 @@
 // phase (DESIGN.md §7): a core's controller runs its whole phase ahead in C++ and the kernel
 // only meets it where its result is seen by another block (its packets, its BAR arrival).
 //
-//   BarrierModule  sequences samples, steps and phases; the host interface queues each step's
-//                  input at phase 0; opens the barrier at completion + barrier_cycles
+//   BarrierModule  sequences samples, steps and phases; opens the barrier at completion +
+//                  barrier_cycles
+//   HostModule     the host interface: queues each step's input at phase 0
 //   CoreModule     per core: at phase start, runs the controller to BAR (time-stamped packets),
 //                  then waits until its BAR cycle and reports arrival
-//   NocModule      once every core has posted its packets: routes them (reservation or flit)
+//   NocModule      once every core and the host have posted their packets: routes them (reservation
+//   or flit)
 //                  into the cores' input pipelines, then waits until the last is integrated
 // Time: one SystemC nanosecond is one clock cycle.
 #pragma once
@@ -45,6 +47,17 @@ class NocModule : public sc_core::sc_module {
   ChipTop& top_;
 };
 
+// The host interface at router (0, 0): queues each step's input frame at phase 0.
+class HostModule : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(HostModule);
+  HostModule(sc_core::sc_module_name name, ChipTop& top);
+
+ private:
+  void run();
+  ChipTop& top_;
+};
+
 class BarrierModule : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(BarrierModule);
@@ -72,9 +85,10 @@ class ChipTop : public sc_core::sc_module {
   friend class CoreModule;
   friend class NocModule;
   friend class BarrierModule;
-  void core_posted();   // a core has run to BAR: its packets are known
-  void core_arrived();  // a core's BAR cycle has come
-  void noc_drained();   // every packet of the phase is integrated
+  friend class HostModule;
+  void source_posted();  // a core (run to BAR) or the host has queued its packets
+  void core_arrived();   // a core's BAR cycle has come
+  void noc_drained();    // every packet of the phase is integrated
   void check_complete();
 
   ChipModel& chip_;
@@ -84,10 +98,12 @@ class ChipTop : public sc_core::sc_module {
   uint32_t phases_per_step_;
   sc_core::sc_event phase_start_, all_posted_, phase_complete_;
   size_t posted_ = 0, arrived_ = 0;
+  uint32_t sample_ = 0, step_ = 0, phase_ = 0;  // the phase being run
   bool drained_ = false;
   std::exception_ptr error_;
   std::vector<std::unique_ptr<CoreModule>> cores_;
   std::unique_ptr<NocModule> noc_;
+  std::unique_ptr<HostModule> host_;
   std::unique_ptr<BarrierModule> barrier_;
 };
 
