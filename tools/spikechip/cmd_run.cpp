@@ -13,7 +13,7 @@
 #include "output_dir.h"
 #include "report.h"
 #include "report_sim.h"
-#include "simmodel/run.h"
+#include "simsysc/simulate.h"
 
 namespace {
 
@@ -72,7 +72,7 @@ int run_run(const std::vector<std::string>& args) {
     observer = [&](uint32_t s, uint32_t t, const std::vector<isa::LayerSpikes>& l) {
       return checker->observe(s, t, l);
     };
-  const sim::RunResult r = sim::run_model(image, lm.arch.config, inputs, ro, observer);
+  const sim::RunResult r = sim::simulate(image, lm.arch.config, inputs, ro, observer);
   if (checker && checker->divergence()) {
     fmt::print(stderr, "spikechip run: {}\n", *checker->divergence());
     return cli::kExitMismatch;  // nothing written: the output folder is not committed

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <cstdio>
+
 #include "compiler/golden.h"
 #include "isa/error.h"
 
@@ -10,15 +12,37 @@ namespace cli {
 namespace po = boost::program_options;
 
 void add_input_options(po::options_description& opts, InputOptions& in) {
-  opts.add_options()("input", po::value<std::string>(&in.input)->required(),
-                     "input: NPY tensor [T, *shape] or [N, T, *shape]")(
-      "labels", po::value<std::string>(&in.labels), "NPY [N] integer class labels (adds accuracy)")(
-      "timesteps", po::value<uint32_t>(&in.timesteps),
-      "steps to run (default: all the input has; more steps than the input are fed zeros)");
+  // clang-format off
+  opts.add_options()
+      ("input", po::value<std::string>(&in.input)->required(), "input: NPY tensor [T, *shape] or [N, T, *shape], or an event recording (AEDAT 2/3/4, EVT 2/3, DAT, N-MNIST .bin, CSV t,x,y,p, NPY events, SHD/SSC HDF5)")
+      ("labels", po::value<std::string>(&in.labels), "NPY [N] integer class labels (adds accuracy)")
+      ("timesteps", po::value<uint32_t>(&in.timesteps), "steps to run (default: all the input has; more steps than the input are fed zeros)")
+      ("bin", po::value<std::string>(&in.bin_mode), "events: 'time' windows (default) or 'count' of events per step")
+      ("bin-us", po::value<int64_t>(&in.binning.window_us), "events: microseconds per step (time binning; default 1000)")
+      ("bin-events", po::value<uint64_t>(&in.binning.events_per_step), "events: events per step (count binning)")
+      ("merge-polarity", po::bool_switch(&in.binning.merge_polarity), "events: one channel for both polarities")
+      ("downsample", po::value<uint32_t>(&in.binning.downsample), "events: integer spatial down-sampling factor")
+      ("sensor", po::value<std::string>(&in.sensor), "events: sensor size WxH when the file does not say")
+      ("binarize", po::bool_switch(&in.binning.binarize), "events: a pixel spikes once per step however many events it had");
+  // clang-format on
 }
 
 workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>& frame_shape) {
-  workloads::Frames f = workloads::load_tensor_input(in.input, frame_shape);
+  workloads::BinningOptions b = in.binning;
+  if (in.bin_mode == "count") {
+    b.mode = workloads::BinningOptions::Mode::kEventCount;
+  } else if (in.bin_mode != "time") {
+    throw isa::InputError(fmt::format("--bin {}: expected time or count", in.bin_mode));
+  }
+  if (!in.sensor.empty()) {
+    unsigned w = 0, h = 0;
+    char x = 0;
+    if (std::sscanf(in.sensor.c_str(), "%u%c%u", &w, &x, &h) != 3 || x != 'x' || !w || !h)
+      throw isa::InputError(
+          fmt::format("--sensor {}: expected WIDTHxHEIGHT, e.g. 34x34", in.sensor));
+    b.sensor_width = w, b.sensor_height = h;
+  }
+  workloads::Frames f = workloads::load_input_frames(in.input, frame_shape, b);
   if (in.timesteps && in.timesteps != f.timesteps) {
     workloads::Frames g = workloads::Frames::zeros(f.samples, in.timesteps, f.frame_shape);
     const uint32_t copy = std::min(f.timesteps, in.timesteps);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "isa/program.h"
+#include "workloads/binning.h"
 #include "workloads/frames.h"
 
 namespace cli {
@@ -13,6 +14,10 @@ namespace cli {
 struct InputOptions {
   std::string input, labels;
   uint32_t timesteps = 0;  // 0 = as many as the input has
+  // Event recordings: how events become timesteps (docs/workloads.md).
+  workloads::BinningOptions binning;
+  std::string bin_mode = "time";
+  std::string sensor;  // "WxH"
 };
 
 void add_input_options(boost::program_options::options_description& opts, InputOptions& in);

@@ -176,8 +176,9 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
         r.in_per_group = g.in_c / groups;
         r.out_per_group = g.out_c / groups;
         r.taps = g.k_h * g.k_w;
-        if (r.mode == arch::AuMode::conv)
-          weights_needed = uint64_t{r.oc_end - r.oc_begin} * r.in_per_group * r.taps;
+        weights_needed = r.mode == arch::AuMode::conv
+                             ? uint64_t{r.oc_end - r.oc_begin} * r.in_per_group * r.taps
+                             : 1;  // pool: one shared weight
         break;
       }
       default:
@@ -289,18 +290,19 @@ void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payloa
   const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i} * n;
   const int16_t* w = prog_.weights.data() + row;
   const uint32_t mbase = pr.membrane_base;
+  const uint32_t sh = pr.p->weight_shift;  // weight exponent: a mantissa w adds w << sh
   uint64_t nz = 0;
   if (payload == 1) {
     for (uint32_t j = 0; j < n; ++j) {
       if (w[j] == 0) continue;
-      acc[j] = wrap_add(acc[j], w[j]);
+      acc[j] = wrap_add(acc[j], isa::scaled_weight(w[j], sh));
       membrane_.access(mbase + j);
       ++nz;
     }
   } else {
     for (uint32_t j = 0; j < n; ++j) {
       if (w[j] == 0) continue;
-      acc[j] = wrap_add(acc[j], isa::shift_add(w[j], payload));
+      acc[j] = wrap_add(acc[j], isa::shift_add(isa::scaled_weight(w[j], sh), payload));
       membrane_.access(mbase + j);
       ++nz;
     }
@@ -360,7 +362,10 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
   for (uint32_t oc = oc_lo; oc < oc_hi; ++oc) {
     const uint32_t nbase = oc * pr.plane - pr.neuron_begin;
     if (pool) {
-      const int32_t v = isa::shift_add(1, payload);
+      // One shared weight register for every tap (docs/execution-model.md, AU.POOL).
+      const int32_t pw = prog_.weights[pr.p->weight_base];
+      if (pw == 0) continue;
+      const int32_t v = isa::shift_add(isa::scaled_weight(pw, pr.p->weight_shift), payload);
       for (const Tap& t : taps_) {
         acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
         membrane_.access(mbase + nbase + t.o);
@@ -374,7 +379,8 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
     b.words += weight_mem_.words(row + tap_lo, tap_hi - tap_lo + 1);
     for (const Tap& t : taps_) {
       if (w[t.k] == 0) continue;
-      const int32_t v = payload == 1 ? w[t.k] : isa::shift_add(w[t.k], payload);
+      const int32_t ws = isa::scaled_weight(w[t.k], pr.p->weight_shift);
+      const int32_t v = payload == 1 ? ws : isa::shift_add(ws, payload);
       acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
       membrane_.access(mbase + nbase + t.o);
       ++nz;
@@ -398,7 +404,7 @@ void CoreModel::integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t paylo
     ++b.zero;
     return;
   }
-  acc[j] = wrap_add(acc[j], isa::shift_add(w, payload));
+  acc[j] = wrap_add(acc[j], isa::shift_add(isa::scaled_weight(w, pr.p->weight_shift), payload));
   membrane_.access(pr.membrane_base + j);
   ++b.nonzero;
 }
