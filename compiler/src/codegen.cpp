@@ -8,6 +8,7 @@
 #include <set>
 
 #include "compiler/mapping.h"
+#include "compiler/sparse_sites.h"
 #include "isa/error.h"
 
 namespace compiler {
@@ -58,6 +59,7 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
   if (arch.core.weight_bits > 16)
     throw isa::InputError(fmt::format("weight_bits {} exceeds the image's 16-bit weight words",
                                       arch.core.weight_bits));
+  (void)plan_sparse(net);  // AU.SSC/AU.SSCS need active sites the chip can carry: checked here
   CodegenResult r;
   isa::ProgramImage& img = r.image;
   img.arch_hash = arch_hash;

@@ -1,11 +1,16 @@
 #include "compiler/golden.h"
 
+#include <optional>
+
+#include "compiler/sparse_sites.h"
+
 #include <fmt/core.h>
 
 #include <cmath>
 #include <numeric>
 
 #include "isa/error.h"
+#include "sparse_fanout.h"
 
 namespace compiler {
 
@@ -122,17 +127,13 @@ struct GoldenExecutor::Impl {
   std::vector<isa::LayerSpikes> cur, prev;
   ExecStats stats;
   bool stopped = false;
+  std::optional<ActiveSites> sites;  // when some layer keeps active sites (sparse convolution)
 
   Impl(const Network& n, isa::Semantics s, isa::Precision p) : net(n), semantics(s), prec(p) {
     const size_t L = net.layers.size();
     proj.resize(L);
     for (size_t l = 1; l < L; ++l)
       for (const auto& p : net.layers[l].inputs) {
-        if (p.conv_mode == ConvMode::sparse && p.kind == ProjectionKind::conv)
-          throw isa::InputError(fmt::format(
-              "layer '{}': sparse convolution is not available in this build of the golden "
-              "executor (compile with --conv-mode dense)",
-              net.layers[l].name));
         proj[l].push_back(prepare(p, net.layers[l], net));
         if (semantics == isa::Semantics::pipelined) proj[l].back().delay = 1;
       }
@@ -143,11 +144,41 @@ struct GoldenExecutor::Impl {
       acc[l].assign(net.layers[l].size, 0);
     }
     for (auto* v : {&stats.spikes, &stats.spike_packets, &stats.synaptic_events, &stats.dense_ops,
-                    &stats.neuron_updates})
+                    &stats.neuron_updates, &stats.skipped_ops, &stats.site_activations})
       v->assign(L, 0);
+    init_sites();
+  }
+
+  // Sparse convolution: plan which layers keep active sites (throws on a network that cannot
+  // run sparsely), with the projections' effective delays.
+  void init_sites() {
+    SparsePlan plan = plan_sparse(net);
+    if (!plan.any()) return;
+    std::vector<std::vector<uint32_t>> delays(net.layers.size());
+    for (size_t l = 1; l < net.layers.size(); ++l)
+      for (const auto& pp : proj[l]) delays[l].push_back(pp.delay);
+    sites.emplace(net, std::move(plan), std::move(delays));
+  }
+  const uint8_t* gate(size_t l) const {
+    return sites && sites->plan().gated[l] ? sites->mask(l) : nullptr;
+  }
+
+  // Fan-out into a gated layer: only to active target sites; the rest counted as skipped.
+  void integrate_gated(size_t l, const PreparedProjection& pp, const isa::LayerSpikes& in) {
+    uint64_t syn = 0, dense = 0, skipped = 0;
+    sparse::integrate_gated(
+        pp, in.index.data(), in.payload.data(), in.index.size(), acc[l].data(), sites->mask(l),
+        sites->plan().sites[l], syn, dense, skipped, [](int32_t& a, int32_t w, uint32_t pay) {
+          const int32_t x = pay == 1 ? w : isa::shift_add(w, pay);
+          a = static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(x));  // wraps
+        });
+    stats.synaptic_events[l] += syn;
+    stats.dense_ops[l] += dense;
+    stats.skipped_ops[l] += skipped;
   }
 
   void integrate(size_t l, const PreparedProjection& pp, const isa::LayerSpikes& in) {
+    if (gate(l)) return integrate_gated(l, pp, in);
     int32_t* a = acc[l].data();
     uint64_t syn = 0, dense = 0;
     const size_t n_in = in.index.size();
@@ -232,7 +263,10 @@ struct GoldenExecutor::Impl {
     out.index.clear();
     out.payload.clear();
     uint64_t active = 0;
+    const uint8_t* on = gate(l);  // neurons at inactive sites are never updated (state stays 0)
+    const uint32_t hw = on ? sites->plan().sites[l] : 1;
     for (uint32_t j = 0; j < layer.size; ++j) {
+      if (on && !on[j % hw]) continue;
       const isa::NeuronParams& p = layer.qparams[uniform ? 0 : j];
       active += (st[j].v | st[j].u | a[j] | p.bias | p.input_bias) != 0;
       const uint32_t o = isa::neuron_step(st[j], a[j], p, mode, prec);
@@ -259,6 +293,11 @@ bool GoldenExecutor::stopped() const {
 const ExecStats& GoldenExecutor::stats() const {
   return impl_->stats;
 }
+std::vector<uint8_t> GoldenExecutor::active_sites(size_t layer) const {
+  const auto& s = impl_->sites;
+  if (!s || !s->plan().tracked.at(layer)) return {};
+  return {s->mask(layer), s->mask(layer) + s->plan().sites[layer]};
+}
 
 SampleOutput GoldenExecutor::run_sample(uint32_t sample, const std::vector<isa::SpikeFrame>& steps,
                                         const StepObserver& observer) {
@@ -270,6 +309,7 @@ SampleOutput GoldenExecutor::run_sample(uint32_t sample, const std::vector<isa::
   }
   m.cur.assign(L, {});
   m.prev.assign(L, {});
+  if (m.sites) m.sites->reset();
   SampleOutput out;
   std::vector<size_t> outputs;
   for (size_t l = 0; l < L; ++l)
@@ -282,7 +322,12 @@ SampleOutput GoldenExecutor::run_sample(uint32_t sample, const std::vector<isa::
     m.cur[0] = steps[t];
     m.stats.spike_packets[0] += steps[t].index.size();
     for (uint32_t p : steps[t].payload) m.stats.spikes[0] += p;
+    if (m.sites) {  // active sites first, from this step's input: causal
+      m.sites->begin_step();
+      m.sites->activate_input(steps[t], m.stats.site_activations);
+    }
     for (size_t l = 1; l < L; ++l) {
+      if (m.sites) m.sites->update(l, m.stats.site_activations);
       for (const auto& pp : m.proj[l])
         m.integrate(l, pp, pp.delay ? m.prev[pp.source] : m.cur[pp.source]);
       std::vector<int64_t>* readout = nullptr;
@@ -304,10 +349,15 @@ SampleOutput GoldenExecutor::run_sample(uint32_t sample, const std::vector<isa::
   // Spikes of the last step that travel a delayed projection are still delivered and
   // integrated (the chip sends them; the step that would use them never runs): they count as
   // synaptic events, as SANA-FE counts every spike times its fan-out.
-  if (!m.stopped && !steps.empty())
-    for (size_t l = 1; l < L; ++l)
+  // Delayed site activations travel with them.
+  if (!m.stopped && !steps.empty()) {
+    if (m.sites) m.sites->begin_step();
+    for (size_t l = 1; l < L; ++l) {
+      if (m.sites) m.sites->deliver_delayed(l);
       for (const auto& pp : m.proj[l])
         if (pp.delay) m.integrate(l, pp, m.cur[pp.source]);
+    }
+  }
   if (!out.counts.empty()) out.predicted = argmax_lowest(out.counts[0]);
   return out;
 }

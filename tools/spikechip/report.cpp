@@ -3,6 +3,12 @@
 #include <fmt/core.h>
 
 namespace cli {
+namespace {
+// Counters a source may not fill (the simulator's stats have no sparse-convolution fields).
+uint64_t at_or_zero(const std::vector<uint64_t>& v, size_t i) {
+  return i < v.size() ? v[i] : 0;
+}
+}  // namespace
 
 Json report_header(const std::string& command, const LoadedModel& m, const std::string& input,
                    uint32_t samples, uint32_t timesteps) {
@@ -45,7 +51,11 @@ Json layer_counts(const isa::ProgramImage& image, const compiler::ExecStats& s, 
 
 Json sparsity(const isa::ProgramImage& image, const compiler::ExecStats& s, uint64_t samples,
               uint64_t timesteps) {
-  uint64_t fired = 0, slots = 0, syn = 0, dense = 0;
+  uint64_t fired = 0, slots = 0, syn = 0, dense = 0, skipped = 0, site_messages = 0;
+  for (size_t l = 0; l < image.layers.size(); ++l) {
+    skipped += at_or_zero(s.skipped_ops, l);
+    site_messages += at_or_zero(s.site_activations, l);
+  }
   for (size_t l = 0; l < image.layers.size(); ++l) {
     if (image.layers[l].is_input) continue;
     fired += s.spike_packets[l];
@@ -59,6 +69,10 @@ Json sparsity(const isa::ProgramImage& image, const compiler::ExecStats& s, uint
   j["synaptic_events"] = syn;  // effective ACs: spikes x non-zero fan-out
   j["dense_ops"] = dense;      // fan-out pairs of the spikes, zero weights included
   j["zero_weight_ops"] = dense - syn;
+  // Sparse convolution: fan-out pairs to inactive sites not generated, and the site-activation
+  // messages sent (docs/execution-model.md, "Sparse convolution").
+  j["skipped_by_sparse_addressing"] = skipped;
+  j["site_activations"] = site_messages;
   return j;
 }
 

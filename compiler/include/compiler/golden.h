@@ -26,6 +26,13 @@ struct ExecStats {
   std::vector<uint64_t> synaptic_events;  // per target layer: non-zero fan-out pairs
   std::vector<uint64_t> dense_ops;        // per target layer: fan-out pairs, zeros included
   std::vector<uint64_t> neuron_updates;   // per layer: neurons with non-zero state or input
+  // Sparse convolution (docs/execution-model.md): per target layer, fan-out pairs not generated
+  // because the target site is inactive (zero weights included; dense_ops + skipped_ops is what
+  // vanilla addressing would generate for the same spikes).
+  std::vector<uint64_t> skipped_ops;
+  // Per layer: site-activation messages it sent (one per newly active site per consumer
+  // projection that keeps a set; layer 0: sent by the host).
+  std::vector<uint64_t> site_activations;
   uint64_t total_synaptic_events() const;
 };
 
@@ -44,6 +51,9 @@ class GoldenExecutor {
                           const StepObserver& observer = {});
   bool stopped() const;  // the observer asked to stop
   const ExecStats& stats() const;
+  // The layer's active sites now (one byte per site of its H x W grid, 1 = active); empty when
+  // the layer keeps no active-site set (no sparse convolution needs it).
+  std::vector<uint8_t> active_sites(size_t layer) const;
 
  private:
   struct Impl;
