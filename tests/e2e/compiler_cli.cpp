@@ -49,8 +49,7 @@ TEST_CASE("e2e compile: every shared NIR export compiles on a chip big enough fo
                         "nir/braille_noDelay_bias_zero.nir", "sanafe/conv_s1.nir"}) {
     const auto dir = testutil::fresh_dir("all");
     const auto r = spikechip(
-        fmt::format("compile '{}' --dt 1e-4 -o '{}/m.scb'",
-                    testutil::shared(f), dir.string()));
+        fmt::format("compile '{}' --dt 1e-4 -o '{}/m.scb'", testutil::shared(f), dir.string()));
     CAPTURE(f);
     INFO(r.err);
     CHECK(r.exit_code == 0);
@@ -62,8 +61,8 @@ TEST_CASE("e2e compile: a network that does not fit names the layer, capacity an
     WARN("shared data absent: skipped");
     return;
   }
-  const auto r =
-      spikechip(fmt::format("compile '{}' --dt 1 --arch loihi", testutil::shared("sanafe/conv_s1.nir")));
+  const auto r = spikechip(
+      fmt::format("compile '{}' --dt 1 --arch loihi", testutil::shared("sanafe/conv_s1.nir")));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("layer 'if3'") && Catch::Contains("fan_in") &&
                         Catch::Contains("by 1312"));
@@ -102,4 +101,21 @@ TEST_CASE("e2e golden: the bundled workload gives a report, predictions and accu
   CHECK_THAT(report, Catch::Contains("\"accuracy\": 1.0"));
   const std::string pred = read_text(dir / "predictions.csv");
   CHECK(pred.rfind("sample,predicted,label\n0,0,0\n1,1,1\n", 0) == 0);
+}
+
+TEST_CASE("e2e inspect: a NIR model and a compiled image are summarised as JSON") {
+  const auto dir = testutil::fresh_dir("inspect");
+  const std::string model = testutil::source("workloads/examples/bars.nir");
+  auto r = spikechip(fmt::format("inspect '{}'", model));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"kind\": \"nir\"") && Catch::Contains("\"Conv2d\": 1") &&
+                        Catch::Contains("\"edges\": 7"));
+  REQUIRE(spikechip(fmt::format("compile '{}' --dt 1e-3 -o '{}/m.scb'", model, dir.string()))
+              .exit_code == 0);
+  r = spikechip(fmt::format("inspect '{}/m.scb'", dir.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"kind\": \"scb\"") && Catch::Contains("\"UPD.LIF\"") &&
+                        Catch::Contains("\"cores_used\""));
 }

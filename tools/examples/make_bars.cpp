@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   // snnTorch-style LIF at dt = 1 ms: tau = 4 ms, r = tau/dt (a unit input raises v by 1).
   const double dt = 1e-3, tau = 4e-3;
   compiler::nir::Graph g;
+  g.version = compiler::nir::kWriterVersion;
   g.nodes = {b::input("events", {C, H, W}),
              b::conv2d("lines", {2, 2, 3, 3}, k, {0, 0}, cp),
              b::lif("lines.lif", {2, H, W}, tau, tau / dt, 0.0, 1.5),
