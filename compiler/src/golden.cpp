@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "fanout.h"
 #include "isa/error.h"
 #include "sparse_fanout.h"
 
@@ -46,73 +47,14 @@ isa::SpikeFrame quantise_frame(std::span<const float> frame, uint32_t frac_bits,
 
 namespace {
 
-inline void add_wrap(int32_t& acc, int32_t w) {
-  acc = static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(w));
-}
-inline int32_t weighted(int32_t w, uint32_t payload) {
-  return payload == 1 ? w : isa::shift_add(w, payload);
-}
-
-// A projection prepared for fan-out from the source side.
-struct PreparedProjection {
-  ProjectionKind kind;
-  uint32_t source;
-  uint32_t delay;
-  isa::ConvGeometry g;
-  uint32_t targets = 0;       // target layer size
-  std::vector<int32_t> w;     // fc: [source][target]; conv: [ic][ky][kx][ocg]; elt: [target]
-  std::vector<uint32_t> nnz;  // fc: per source row; conv: per (ic,ky,kx)
-  int32_t pool_w = 0;
-};
+using PreparedProjection = fanout::Prepared<int32_t>;
 
 PreparedProjection prepare(const Projection& p, const Layer& target, const Network& net) {
-  PreparedProjection pp;
-  pp.kind = p.kind;
-  pp.source = p.source;
-  pp.delay = p.delay_steps;
-  pp.g = p.geom;
-  pp.targets = target.size;
-  const uint32_t S = net.layers[p.source].size, N = target.size;
-  switch (p.kind) {
-    case ProjectionKind::fc:
-      pp.w.resize(size_t{S} * N);
-      pp.nnz.assign(S, 0);
-      for (uint32_t j = 0; j < N; ++j)
-        for (uint32_t i = 0; i < S; ++i) {
-          const int32_t w = isa::scaled_weight(p.qweight[size_t{j} * S + i], p.weight_shift);
-          pp.w[size_t{i} * N + j] = w;
-          pp.nnz[i] += w != 0;
-        }
-      break;
-    case ProjectionKind::conv: {
-      const auto& g = p.geom;
-      const uint32_t icg = g.in_c / g.groups, ocg = g.out_c / g.groups;
-      const size_t taps = size_t{g.k_h} * g.k_w;
-      pp.w.assign(size_t{g.in_c} * taps * ocg, 0);
-      pp.nnz.assign(size_t{g.in_c} * taps, 0);
-      for (uint32_t oc = 0; oc < g.out_c; ++oc) {
-        const uint32_t grp = oc / ocg;
-        for (uint32_t j = 0; j < icg; ++j)
-          for (size_t t = 0; t < taps; ++t) {
-            const uint32_t ic = grp * icg + j;
-            const int32_t w =
-                isa::scaled_weight(p.qweight[(size_t{oc} * icg + j) * taps + t], p.weight_shift);
-            pp.w[(size_t{ic} * taps + t) * ocg + (oc - grp * ocg)] = w;
-            pp.nnz[size_t{ic} * taps + t] += w != 0;
-          }
-      }
-      break;
-    }
-    case ProjectionKind::pool:
-      pp.pool_w = isa::scaled_weight(p.qweight.at(0), p.weight_shift);
-      break;
-    case ProjectionKind::elementwise:
-      pp.w.resize(p.qweight.size());
-      for (size_t i = 0; i < p.qweight.size(); ++i)
-        pp.w[i] = isa::scaled_weight(p.qweight[i], p.weight_shift);
-      break;
-  }
-  return pp;
+  const int32_t pool_w =
+      p.kind == ProjectionKind::pool ? isa::scaled_weight(p.qweight.at(0), p.weight_shift) : 0;
+  return fanout::prepare<int32_t>(
+      p, net.layers[p.source].size, target.size,
+      [&](size_t k) { return isa::scaled_weight(p.qweight[k], p.weight_shift); }, pool_w);
 }
 
 }  // namespace
@@ -179,73 +121,9 @@ struct GoldenExecutor::Impl {
 
   void integrate(size_t l, const PreparedProjection& pp, const isa::LayerSpikes& in) {
     if (gate(l)) return integrate_gated(l, pp, in);
-    int32_t* a = acc[l].data();
     uint64_t syn = 0, dense = 0;
-    const size_t n_in = in.index.size();
-    switch (pp.kind) {
-      case ProjectionKind::fc: {
-        const uint32_t N = pp.targets;
-        for (size_t s = 0; s < n_in; ++s) {
-          const int32_t* row = pp.w.data() + size_t{in.index[s]} * N;
-          const uint32_t pay = in.payload[s];
-          if (pay == 1) {
-            for (uint32_t j = 0; j < N; ++j) add_wrap(a[j], row[j]);
-          } else {
-            for (uint32_t j = 0; j < N; ++j) add_wrap(a[j], weighted(row[j], pay));
-          }
-          syn += pp.nnz[in.index[s]];
-        }
-        dense += uint64_t{N} * n_in;
-        break;
-      }
-      case ProjectionKind::elementwise:
-        for (size_t s = 0; s < n_in; ++s) {
-          const int32_t w = pp.w[in.index[s]];
-          add_wrap(a[in.index[s]], weighted(w, in.payload[s]));
-          syn += w != 0;
-        }
-        dense += n_in;
-        break;
-      case ProjectionKind::conv:
-      case ProjectionKind::pool: {
-        const auto& g = pp.g;
-        const uint32_t hw = g.in_h * g.in_w, ohw = g.out_h * g.out_w;
-        const uint32_t icg = g.in_c / g.groups, ocg = g.out_c / g.groups;
-        const bool pool = pp.kind == ProjectionKind::pool;
-        for (size_t s = 0; s < n_in; ++s) {
-          const uint32_t src = in.index[s], pay = in.payload[s];
-          const uint32_t ic = src / hw, y = (src % hw) / g.in_w, x = src % g.in_w;
-          const uint32_t grp = ic / icg;
-          for (uint32_t ky = 0; ky < g.k_h; ++ky) {
-            const int64_t ny = int64_t{y} + g.pad_h - int64_t{ky} * g.dil_h;
-            if (ny < 0 || ny % g.stride_h) continue;
-            const int64_t oy = ny / g.stride_h;
-            if (oy >= g.out_h) continue;
-            for (uint32_t kx = 0; kx < g.k_w; ++kx) {
-              const int64_t nx = int64_t{x} + g.pad_w - int64_t{kx} * g.dil_w;
-              if (nx < 0 || nx % g.stride_w) continue;
-              const int64_t ox = nx / g.stride_w;
-              if (ox >= g.out_w) continue;
-              const uint32_t site = static_cast<uint32_t>(oy * g.out_w + ox);
-              if (pool) {
-                add_wrap(a[size_t{ic} * ohw + site], weighted(pp.pool_w, pay));
-                syn += pp.pool_w != 0;
-                ++dense;
-                continue;
-              }
-              const size_t tap = (size_t{ic} * g.k_h + ky) * g.k_w + kx;
-              const int32_t* w = pp.w.data() + tap * ocg;
-              int32_t* dst = a + size_t{grp} * ocg * ohw + site;
-              for (uint32_t o = 0; o < ocg; ++o)
-                add_wrap(dst[size_t{o} * ohw], weighted(w[o], pay));
-              syn += pp.nnz[tap];
-              dense += ocg;
-            }
-          }
-        }
-        break;
-      }
-    }
+    fanout::integrate(pp, in.index.data(), in.payload.data(), in.index.size(), acc[l].data(), syn,
+                      dense);
     stats.synaptic_events[l] += syn;
     stats.dense_ops[l] += dense;
   }

@@ -1,13 +1,18 @@
 // spikechip golden --model M [--arch A] [--dt S] --input X [--labels Y] --out DIR
-// Runs the quantised network functionally (no timing): the reference for `run`.
+//                  [--compare-float]
+// Runs the quantised network functionally (no timing): the reference for `run`. With
+// --compare-float, also runs the unquantised network (float executor) on the same inputs and
+// reports what quantisation costs (report.json "float_compare").
 #include <fmt/core.h>
 
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
+#include <memory>
 
 #include "cli.h"
 #include "compiler/golden.h"
+#include "float_compare.h"
 #include "inputs.h"
 #include "isa/error.h"
 #include "model_options.h"
@@ -24,12 +29,15 @@ int run_golden(const std::vector<std::string>& args) {
   cli::ModelOptions m;
   cli::InputOptions in;
   std::string model, out;
-  bool deterministic = false;
+  bool deterministic = false, compare_float = false;
   opts.add_options()("help,h", "show this help")(
       "model", po::value<std::string>(&model)->required(), "NIR model (.nir)")(
       "out", po::value<std::string>(&out)->required(), "output folder")(
       "deterministic", po::bool_switch(&deterministic),
-      "leave wall-clock figures out of the report (byte-identical reruns)");
+      "leave wall-clock figures out of the report (byte-identical reruns)")(
+      "compare-float", po::bool_switch(&compare_float),
+      "also run the unquantised network in double precision and report spike agreement and "
+      "accuracy difference (report.json float_compare)");
   cli::add_model_options(opts, m);
   cli::add_input_options(opts, in);
   po::variables_map vm;
@@ -63,7 +71,15 @@ int run_golden(const std::vector<std::string>& args) {
                                 compiler::precision_of(lm.arch.config));
   std::vector<int64_t> predicted;
   std::string spikes_csv = "sample,step,layer,neuron,payload\n";
+  // --compare-float: the quantised run's spikes of the current sample, per step, for the
+  // float run to be compared against.
+  std::unique_ptr<cli::FloatComparison> cmp;
+  if (compare_float)
+    cmp = std::make_unique<cli::FloatComparison>(lm.compiled.float_net, lm.arch.config.semantics);
+  std::vector<std::vector<isa::LayerSpikes>> sample_spikes;
+  std::chrono::steady_clock::duration float_wall{};
   for (uint32_t s = 0; s < frames.samples; ++s) {
+    sample_spikes.clear();
     auto observer = [&](uint32_t sample, uint32_t step,
                         const std::vector<isa::LayerSpikes>& layers) {
       for (size_t l = 0; l < layers.size(); ++l) {
@@ -72,16 +88,24 @@ int run_golden(const std::vector<std::string>& args) {
           spikes_csv += fmt::format("{},{},{},{},{}\n", sample, step, net.layers[l].name,
                                     layers[l].index[k], layers[l].payload[k]);
       }
+      if (cmp) sample_spikes.push_back(layers);
       return true;
     };
     predicted.push_back(exec.run_sample(s, inputs[s], observer).predicted);
+    if (cmp) {  // not part of the golden run's wall time
+      const auto f0 = std::chrono::steady_clock::now();
+      cmp->run_sample(frames, s, sample_spikes);
+      float_wall += std::chrono::steady_clock::now() - f0;
+    }
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0 - float_wall).count();
   cli::Json j = cli::report_header("golden", lm, in.input, frames.samples, frames.timesteps);
   if (!labels.empty()) j["accuracy"] = cli::accuracy(predicted, labels);
   j["layers"] = cli::layer_counts(lm.image, exec.stats(), frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(lm.image, exec.stats(), frames.samples, frames.timesteps);
   j["quantisation"] = cli::quantisation(lm.compiled.quant);
+  if (cmp) j["float_compare"] = cmp->report(predicted, labels);
   const uint64_t syn = exec.stats().total_synaptic_events();
   j["sim"] = {{"wall_seconds", deterministic ? 0.0 : wall},
               {"synaptic_events", syn},
