@@ -18,7 +18,7 @@ namespace b = compiler::nir::build;
 
 namespace {
 
-enum class Mode { dense, sparse };
+enum class Mode { dense, sparse, pool };  // pool: SumPool2d k x k, stride = k
 
 struct ConvLayer {
   int in_c, in_h, in_w, out_c, k, stride, pad;
@@ -50,16 +50,23 @@ ChainNet make_chain(int in_c, int h, int w, std::vector<std::tuple<int, int, int
   int c = in_c;
   for (size_t i = 0; i < spec.size(); ++i) {
     const auto [oc, k, stride, pad, mode] = spec[i];
-    ConvLayer L{c, h, w, oc, k, stride, pad, mode, {}, std::vector<double>(size_t(oc), bias)};
-    L.w.resize(size_t(oc * c * k * k));
-    for (auto& v : L.w) v = wd(rng);
-    b::Conv2dParams cp;
-    cp.stride = {stride, stride};
-    cp.padding = {pad, pad};
-    cp.input_shape = {h, w};
+    const bool pool = mode == Mode::pool;
+    const int out_c = pool ? c : oc;  // pooling keeps the channels, has no bias
+    ConvLayer L{c, h, w, out_c, k, pool ? k : stride, pool ? 0 : pad, mode, {}, {}};
+    L.bias.assign(size_t(out_c), pool ? 0.0 : bias);
     const std::string cn = "conv" + std::to_string(i + 1), nn = "if" + std::to_string(i + 1);
-    g.nodes.push_back(b::conv2d(cn, {oc, c, k, k}, L.w, L.bias, cp));
-    c = oc, h = L.out_h(), w = L.out_w();
+    if (pool) {
+      g.nodes.push_back(b::sum_pool2d(cn, {k, k}, {k, k}));
+    } else {
+      L.w.resize(size_t(oc * c * k * k));
+      for (auto& v : L.w) v = wd(rng);
+      b::Conv2dParams cp;
+      cp.stride = {stride, stride};
+      cp.padding = {pad, pad};
+      cp.input_shape = {h, w};
+      g.nodes.push_back(b::conv2d(cn, {oc, c, k, k}, L.w, L.bias, cp));
+    }
+    c = L.out_c, h = L.out_h(), w = L.out_w();
     g.nodes.push_back(b::if_neuron(nn, {c, h, w}, 1.0, n.threshold));
     names.push_back(cn);
     names.push_back(nn);
@@ -128,14 +135,20 @@ Steps reference(const ChainNet& n, const std::vector<isa::SpikeFrame>& in, bool 
               continue;
             }
             double a = L.bias[size_t(oc)];
-            for (int ic = 0; ic < L.in_c; ++ic)
+            if (L.mode == Mode::pool) {
               for (int ky = 0; ky < L.k; ++ky)
-                for (int kx = 0; kx < L.k; ++kx) {
-                  const int y = oy * L.stride - L.pad + ky, xx = ox * L.stride - L.pad + kx;
-                  if (y < 0 || y >= L.in_h || xx < 0 || xx >= L.in_w) continue;
-                  a += L.w[size_t(((oc * L.in_c + ic) * L.k + ky) * L.k + kx)] *
-                       x[size_t((ic * L.in_h + y) * L.in_w + xx)];
-                }
+                for (int kx = 0; kx < L.k; ++kx)
+                  a += x[size_t((oc * L.in_h + oy * L.stride + ky) * L.in_w + ox * L.stride + kx)];
+            } else {
+              for (int ic = 0; ic < L.in_c; ++ic)
+                for (int ky = 0; ky < L.k; ++ky)
+                  for (int kx = 0; kx < L.k; ++kx) {
+                    const int y = oy * L.stride - L.pad + ky, xx = ox * L.stride - L.pad + kx;
+                    if (y < 0 || y >= L.in_h || xx < 0 || xx >= L.in_w) continue;
+                    a += L.w[size_t(((oc * L.in_c + ic) * L.k + ky) * L.k + kx)] *
+                         x[size_t((ic * L.in_h + y) * L.in_w + xx)];
+                  }
+            }
             v[k + 1][j] += a;
             if (v[k + 1][j] > n.threshold) spk[k + 1][j] = 1, v[k + 1][j] = 0;
           }
@@ -233,6 +246,18 @@ TEST_CASE("a vanilla conv inside a sparse chain hands sites on by the window rul
         0.5);
     check_against_reference(n, pipelined, 21);
   }
+}
+
+TEST_CASE("sum pooling inside a sparse chain hands sites on by the window rule") {
+  for (const bool pipelined : {false, true})
+    for (uint64_t seed = 1; seed <= 2; ++seed) {
+      CAPTURE(pipelined, seed);
+      const auto n = make_chain(
+          2, 8, 8,
+          {{3, 3, 1, 1, Mode::sparse}, {0, 2, 2, 0, Mode::pool}, {3, 3, 1, 1, Mode::sparse}}, seed,
+          0.5);
+      check_against_reference(n, pipelined, seed + 30);
+    }
 }
 
 TEST_CASE("strided sparse conv: an output site is active when its window holds an active site") {
