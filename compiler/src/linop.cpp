@@ -255,13 +255,39 @@ LinOp compose(const LinOp& first, const LinOp& second, uint64_t max_dense) {
   if (first.kind == K::conv && second.kind == K::conv && fusable(first.geom, second.geom)) {
     return compose_conv(first, second);
   }
-  // General case: dense matrices.
-  const LinOp a = to_dense(first, max_dense), b = to_dense(second, max_dense);
+  // General case: a dense matrix m = second x first.
   const uint64_t in = shape_size(first.in_shape), mid = shape_size(first.out_shape),
                  out = shape_size(second.out_shape);
   if (in * out > max_dense)
     throw isa::InputError(fmt::format("cannot fuse operators into a {}x{} dense matrix", out, in));
   std::vector<double> m(in * out, 0.0);
+  const auto finish = [&] {
+    LinOp r = dense_op(static_cast<uint32_t>(in), static_cast<uint32_t>(out), std::move(m));
+    r.in_shape = first.in_shape;
+    r.out_shape = second.out_shape;
+    return r;
+  };
+  // A sparse factor next to a dense one is applied without expanding it to a matrix (the
+  // expansion costs in x mid x out); each m[o][i] receives the same products in the same
+  // (ascending k) order as the dense product below, so the result is identical.
+  if (second.kind == K::dense && first.kind == K::elementwise) {
+    for (uint64_t o = 0; o < out; ++o)
+      for (uint64_t i = 0; i < in; ++i) m[o * in + i] += second.matrix[o * mid + i] * first.diag[i];
+    return finish();
+  }
+  if (second.kind == K::elementwise && first.kind == K::dense) {
+    for (uint64_t o = 0; o < out; ++o)
+      for (uint64_t i = 0; i < in; ++i) m[o * in + i] += second.diag[o] * first.matrix[o * in + i];
+    return finish();
+  }
+  if (second.kind == K::dense && first.kind == K::conv) {
+    // first's taps (k, i, w) in ascending k; m[o][i] += second[o][k] * w.
+    for_each_conv_tap(first, [&](uint64_t k, uint64_t i, double w) {
+      for (uint64_t o = 0; o < out; ++o) m[o * in + i] += second.matrix[o * mid + k] * w;
+    });
+    return finish();
+  }
+  const LinOp a = to_dense(first, max_dense), b = to_dense(second, max_dense);
   for (uint64_t o = 0; o < out; ++o)
     for (uint64_t k = 0; k < mid; ++k) {
       const double w = b.matrix[o * mid + k];
