@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
+#include "compiler/sparse_sites.h"
 #include "fanout.h"
 #include "isa/error.h"
+#include "sparse_fanout.h"
 
 namespace compiler {
 
@@ -87,6 +90,7 @@ struct FloatExecutor::Impl {
   std::vector<isa::LayerSpikes> observed;  // the same, as the observer sees them
   ExecStats stats;
   bool stopped = false;
+  std::optional<ActiveSites> sites;  // sparse convolution, as in the golden executor
 
   Impl(const Network& n, isa::Semantics s) : net(n), semantics(s) {
     const size_t L = net.layers.size();
@@ -98,11 +102,6 @@ struct FloatExecutor::Impl {
             "layer '{}': the float executor needs a discretised network (per-step parameters)",
             layer.name));
       for (const auto& p : layer.inputs) {
-        if (p.conv_mode == ConvMode::sparse && p.kind == ProjectionKind::conv)
-          throw isa::InputError(fmt::format(
-              "layer '{}': sparse convolution is not available in this build of the float "
-              "executor (compile with --conv-mode dense)",
-              layer.name));
         proj[l].push_back(fanout::prepare<double>(
             p, net.layers[p.source].size, layer.size, [&](size_t k) { return p.weight[k]; },
             p.pool_gain));
@@ -116,12 +115,32 @@ struct FloatExecutor::Impl {
       acc[l].assign(net.layers[l].size, 0.0);
     }
     for (auto* v : {&stats.spikes, &stats.spike_packets, &stats.synaptic_events, &stats.dense_ops,
-                    &stats.neuron_updates})
+                    &stats.neuron_updates, &stats.skipped_ops, &stats.site_activations})
       v->assign(L, 0);
+    SparsePlan plan = plan_sparse(net);
+    if (plan.any()) {
+      std::vector<std::vector<uint32_t>> delays(L);
+      for (size_t l = 1; l < L; ++l)
+        for (const auto& pp : proj[l]) delays[l].push_back(pp.delay);
+      sites.emplace(net, std::move(plan), std::move(delays));
+    }
+  }
+  const uint8_t* gate(size_t l) const {
+    return sites && sites->plan().gated[l] ? sites->mask(l) : nullptr;
   }
 
   void integrate(size_t l, const PreparedProjection& pp, const Events& in) {
     uint64_t syn = 0, dense = 0;
+    if (gate(l)) {  // fan-out only to active target sites
+      uint64_t skipped = 0;
+      sparse::integrate_gated(pp, in.index.data(), in.value.data(), in.index.size(), acc[l].data(),
+                              sites->mask(l), sites->plan().sites[l], syn, dense, skipped,
+                              [](double& a, double w, double pay) { a += w * pay; });
+      stats.synaptic_events[l] += syn;
+      stats.dense_ops[l] += dense;
+      stats.skipped_ops[l] += skipped;
+      return;
+    }
     fanout::integrate(pp, in.index.data(), in.value.data(), in.index.size(), acc[l].data(), syn,
                       dense);
     stats.synaptic_events[l] += syn;
@@ -138,7 +157,10 @@ struct FloatExecutor::Impl {
     seen.index.clear();
     seen.payload.clear();
     uint64_t active = 0;
+    const uint8_t* on = gate(l);  // neurons at inactive sites are never updated (state stays 0)
+    const uint32_t hw = on ? sites->plan().sites[l] : 1;
     for (uint32_t j = 0; j < layer.size; ++j) {
+      if (on && !on[j % hw]) continue;
       active +=
           (st[j].v != 0 || st[j].u != 0 || a[j] != 0 || P.v_bias[j] != 0 || P.input_bias[j] != 0);
       const uint32_t o = float_neuron_step(st[j], a[j], layer, j);
@@ -178,6 +200,7 @@ FloatSampleOutput FloatExecutor::run_sample(uint32_t sample, const std::vector<F
   m.cur.assign(L, {});
   m.prev.assign(L, {});
   m.observed.assign(L, {});
+  if (m.sites) m.sites->reset();
   FloatSampleOutput out;
   std::vector<size_t> outputs;
   for (size_t l = 0; l < L; ++l)
@@ -196,7 +219,12 @@ FloatSampleOutput FloatExecutor::run_sample(uint32_t sample, const std::vector<F
       in_seen.payload[k] = static_cast<uint32_t>(std::max(1.0, std::nearbyint(steps[t].value[k])));
     m.stats.spike_packets[0] += in_seen.index.size();
     for (uint32_t p : in_seen.payload) m.stats.spikes[0] += p;
+    if (m.sites) {  // active sites first, from this step's (non-zero) input: causal
+      m.sites->begin_step();
+      m.sites->activate_input(in_seen, m.stats.site_activations);
+    }
     for (size_t l = 1; l < L; ++l) {
+      if (m.sites) m.sites->update(l, m.stats.site_activations);
       for (const auto& pp : m.proj[l])
         m.integrate(l, pp, pp.delay ? m.prev[pp.source] : m.cur[pp.source]);
       std::vector<double>* readout = nullptr;
@@ -217,10 +245,14 @@ FloatSampleOutput FloatExecutor::run_sample(uint32_t sample, const std::vector<F
   }
   // As the golden executor: spikes of the last step on delayed projections are delivered
   // (and counted as synaptic events).
-  if (!m.stopped && !steps.empty())
-    for (size_t l = 1; l < L; ++l)
+  if (!m.stopped && !steps.empty()) {
+    if (m.sites) m.sites->begin_step();
+    for (size_t l = 1; l < L; ++l) {
+      if (m.sites) m.sites->deliver_delayed(l);
       for (const auto& pp : m.proj[l])
         if (pp.delay) m.integrate(l, pp, m.cur[pp.source]);
+    }
+  }
   if (!out.counts.empty()) out.predicted = argmax_lowest(out.counts[0]);
   return out;
 }

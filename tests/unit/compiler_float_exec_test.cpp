@@ -60,49 +60,54 @@ std::vector<FloatFrame> to_float(const std::vector<isa::SpikeFrame>& frames) {
 }  // namespace
 
 TEST_CASE("float executor equals the golden executor on integer IF networks") {
-  for (const bool pipelined : {false, true}) {
-    for (uint64_t seed = 1; seed <= 4; ++seed) {
-      CAPTURE(pipelined, seed);
-      const auto a =
-          arch::load_arch("", {pipelined ? "semantics=pipelined" : "semantics=layer_sequential"});
-      CompileOptions opt;
-      opt.dt = 1;
-      const auto r = testutil::compile_graph(int_if_network(seed), "float_int", a, opt);
-      const auto frames = testutil::random_frames(72, 40, 0.3, seed);
-      GoldenExecutor g(r.net, a.config.semantics, precision_of(a.config));
-      std::vector<std::vector<isa::LayerSpikes>> want;
-      const auto go = g.run_sample(0, frames, [&](uint32_t, uint32_t, const auto& layers) {
-        want.push_back(layers);
-        return true;
-      });
-      FloatExecutor f(r.float_net, a.config.semantics);
-      uint64_t steps = 0;
-      const auto fo =
-          f.run_sample(0, to_float(frames), [&](uint32_t, uint32_t t, const auto& layers) {
-            REQUIRE(t < want.size());
-            REQUIRE(layers.size() == want[t].size());
-            for (size_t l = 0; l < layers.size(); ++l) {
-              CAPTURE(t, l);
-              REQUIRE(layers[l] == want[t][l]);
-            }
-            ++steps;
-            return true;
-          });
-      CHECK(steps == want.size());
-      CHECK(f.stats().spikes == g.stats().spikes);
-      CHECK(f.stats().spike_packets == g.stats().spike_packets);
-      CHECK(f.stats().synaptic_events == g.stats().synaptic_events);
-      CHECK(f.stats().dense_ops == g.stats().dense_ops);
-      CHECK(f.stats().neuron_updates == g.stats().neuron_updates);
-      REQUIRE(fo.counts.size() == go.counts.size());
-      for (size_t k = 0; k < go.counts[0].size(); ++k)
-        CHECK(fo.counts[0][k] == double(go.counts[0][k]));
-      CHECK(fo.predicted == go.predicted);
-      uint64_t hidden = 0;
-      for (size_t l = 1; l < g.stats().spikes.size(); ++l) hidden += g.stats().spikes[l];
-      CHECK(hidden > 50);  // real activity in the spiking layers
+  for (const auto mode : {ConvMode::dense, ConvMode::sparse})
+    for (const bool pipelined : {false, true}) {
+      for (uint64_t seed = 1; seed <= 4; ++seed) {
+        CAPTURE(mode == ConvMode::sparse, pipelined, seed);
+        const auto a =
+            arch::load_arch("", {pipelined ? "semantics=pipelined" : "semantics=layer_sequential"});
+        CompileOptions opt;
+        opt.dt = 1;
+        opt.conv_mode = mode;  // sparse: submanifold conv, active sites gate the fan-out
+        const auto r = testutil::compile_graph(int_if_network(seed), "float_int", a, opt);
+        const auto frames = testutil::random_frames(72, 40, 0.3, seed);
+        GoldenExecutor g(r.net, a.config.semantics, precision_of(a.config));
+        std::vector<std::vector<isa::LayerSpikes>> want;
+        const auto go = g.run_sample(0, frames, [&](uint32_t, uint32_t, const auto& layers) {
+          want.push_back(layers);
+          return true;
+        });
+        FloatExecutor f(r.float_net, a.config.semantics);
+        uint64_t steps = 0;
+        const auto fo =
+            f.run_sample(0, to_float(frames), [&](uint32_t, uint32_t t, const auto& layers) {
+              REQUIRE(t < want.size());
+              REQUIRE(layers.size() == want[t].size());
+              for (size_t l = 0; l < layers.size(); ++l) {
+                CAPTURE(t, l);
+                REQUIRE(layers[l] == want[t][l]);
+              }
+              ++steps;
+              return true;
+            });
+        CHECK(steps == want.size());
+        CHECK(f.stats().spikes == g.stats().spikes);
+        CHECK(f.stats().spike_packets == g.stats().spike_packets);
+        CHECK(f.stats().synaptic_events == g.stats().synaptic_events);
+        CHECK(f.stats().dense_ops == g.stats().dense_ops);
+        CHECK(f.stats().neuron_updates == g.stats().neuron_updates);
+        CHECK(f.stats().skipped_ops == g.stats().skipped_ops);
+        CHECK(f.stats().site_activations == g.stats().site_activations);
+        if (mode == ConvMode::sparse) CHECK(g.stats().skipped_ops[1] > 0);
+        REQUIRE(fo.counts.size() == go.counts.size());
+        for (size_t k = 0; k < go.counts[0].size(); ++k)
+          CHECK(fo.counts[0][k] == double(go.counts[0][k]));
+        CHECK(fo.predicted == go.predicted);
+        uint64_t hidden = 0;
+        for (size_t l = 1; l < g.stats().spikes.size(); ++l) hidden += g.stats().spikes[l];
+        CHECK(hidden > 50);  // real activity in the spiking layers
+      }
     }
-  }
 }
 
 TEST_CASE("float executor gives the exact LIF spikes on lif_norse.nir (dt = 0.1 ms)") {

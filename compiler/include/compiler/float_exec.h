@@ -7,6 +7,8 @@
 //   v = (1 - decay_v) v + drive + v_bias; spike when v > threshold (>= with Compare::ge);
 //   reset to v_reset, or subtract threshold once per emitted spike (graded: up to
 //   2^spike_bits - 1 spikes per step).
+// Sparse convolution follows the golden executor's active-site rules (a site becomes active
+// from the first non-zero input there, whatever its value).
 // Input values are fed as they are (a graded input x adds x * w, not round(x * 2^frac) * w'):
 // it is the unquantised reference.
 #pragma once
