@@ -94,6 +94,7 @@ TEST_CASE("sim: sum pooling is spike-exact", "[sim]") {
   Edge e;
   e.au = isa::Opcode::au_pool;
   e.geom = {2, 4, 4, 2, 2, 2, 2, 2, 2, 2, 0, 0, 1, 1, 1};
+  e.weights = {3};  // the pool's shared weight register
   n.edges = {e};
   check(n, random_input(rng, 32, 6, 40), 6, test_arch());
 }

@@ -95,7 +95,8 @@ inline std::vector<int32_t> dense(const Net& n, const Edge& e) {
                   const uint32_t i = (c * g.in_h + iy) * g.in_w + ix;
                   const uint32_t j = (oc * g.out_h + oy) * g.out_w + ox;
                   m[size_t{i} * nd + j] +=
-                      pool ? 1 : e.weights[((oc * in_pg + ci) * g.k_h + ky) * g.k_w + kx];
+                      pool ? e.weights.at(0)
+                           : e.weights[((oc * in_pg + ci) * g.k_h + ky) * g.k_w + kx];
                 }
     }
   }
@@ -178,6 +179,8 @@ inline isa::ProgramImage build_image(const Net& n, uint32_t mesh_x = 1, uint32_t
         for (uint32_t k = sg.begin / plane * per_oc; k < (sg.begin + sg.count) / plane * per_oc;
              ++k)
           c.weights.push_back(e.weights[k]);
+      } else if (e.au == isa::Opcode::au_pool) {
+        c.weights.push_back(e.weights.at(0));  // the shared pool weight
       }
       p.weight_count = static_cast<uint32_t>(c.weights.size()) - p.weight_base;
       arm[sg.core].push_back(e.au);
