@@ -1,5 +1,7 @@
 // `spikechip arch` on presets and files: output, --set, --ert and exit code 2 for bad input.
 #include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -23,7 +25,8 @@ std::string read_all(const fs::path& p) {
 
 // Runs `spikechip arch ARGS` with stdout and stderr captured in a temporary folder.
 ArchRun run_arch(const std::string& args) {
-  const fs::path dir = fs::temp_directory_path() / "spikechip_e2e_arch_run";
+  const fs::path dir =
+      fs::temp_directory_path() / ("spikechip_e2e_arch_run_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string cmd = std::string("'") + SPIKECHIP_BINARY + "' arch " + args + " > '" +
                           (dir / "out").string() + "' 2> '" + (dir / "err").string() + "'";
@@ -64,7 +67,8 @@ TEST_CASE("e2e arch: loihi --ert prints Accelergy's ERT", "[arch][e2e]") {
 }
 
 TEST_CASE("e2e arch: a malformed file exits 2 with line:column", "[arch][e2e]") {
-  const fs::path dir = fs::temp_directory_path() / "spikechip_e2e_arch_bad";
+  const fs::path dir =
+      fs::temp_directory_path() / ("spikechip_e2e_arch_bad_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const fs::path bad = dir / "bad.yaml";
   std::ofstream(bad) << "name: bad\nclock: 1 GHz\nmesh:\n  x: 4\n  y: 4\ncore:\n  n_pe: lots\n";

@@ -1,5 +1,7 @@
 // `spikechip asm` and `spikechip disasm` on files: round trip through the binary, bad input.
 #include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -42,7 +44,8 @@ void spit(const fs::path& p, const std::string& s) {
 struct TempDir {
   fs::path path;
   explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("spikechip_e2e_" + name)) {
+      : path(fs::temp_directory_path() /
+             ("spikechip_e2e_" + name + "_" + std::to_string(::getpid()))) {
     fs::remove_all(path);
     fs::create_directories(path);
   }

@@ -1,4 +1,6 @@
 // The energy table: technology presets, their scaling models, overrides and lookups.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -56,8 +58,9 @@ TEST_CASE("arch energy: horowitz45 scales SRAM reads with bank size and word wid
 }
 
 TEST_CASE("arch energy: a technology file next to the arch file", "[arch][energy]") {
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / "spikechip_arch_energy_test").string();
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("spikechip_arch_energy_test_" + std::to_string(::getpid())))
+                              .string();
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/tech.yaml") << "technology: mine\nevents:\n"
                                        "  au.address: 1 pJ\n  weight_mem.read: 2 pJ\n"

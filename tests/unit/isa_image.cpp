@@ -1,4 +1,6 @@
 // The .scb program image: write/read round trips and located errors for bad files.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -134,7 +136,8 @@ TEST_CASE("isa image: a bad instruction word names the instruction", "[isa]") {
 }
 
 TEST_CASE("isa image: save writes atomically and load reads it back", "[isa]") {
-  const auto dir = std::filesystem::temp_directory_path() / "spikechip_isa_image_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("spikechip_isa_image_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto path = dir / "p.scb";
