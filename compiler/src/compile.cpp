@@ -1,6 +1,11 @@
 #include "compiler/compile.h"
 
+#include <fmt/core.h>
+
+#include <algorithm>
+
 #include "compiler/nir.h"
+#include "isa/error.h"
 
 namespace compiler {
 
@@ -11,11 +16,74 @@ isa::Precision precision_of(const arch::ArchConfig& arch) {
   return p;
 }
 
+namespace {
+
+const char* mode_name(arch::AuMode m) {
+  switch (m) {
+    case arch::AuMode::fc:
+      return "fc";
+    case arch::AuMode::conv:
+      return "conv";
+    case arch::AuMode::ssc:
+      return "ssc";
+    case arch::AuMode::ssc_strided:
+      return "ssc_strided";
+    case arch::AuMode::pool:
+      return "pool";
+    case arch::AuMode::elementwise:
+      return "elementwise";
+  }
+  return "?";
+}
+
+arch::AuMode required_mode(const Projection& p) {
+  switch (p.kind) {
+    case ProjectionKind::fc:
+      return arch::AuMode::fc;
+    case ProjectionKind::pool:
+      return arch::AuMode::pool;
+    case ProjectionKind::elementwise:
+      return arch::AuMode::elementwise;
+    case ProjectionKind::conv:
+      if (p.conv_mode == ConvMode::dense) return arch::AuMode::conv;
+      return p.geom.stride_h == 1 && p.geom.stride_w == 1 ? arch::AuMode::ssc
+                                                          : arch::AuMode::ssc_strided;
+  }
+  return arch::AuMode::fc;
+}
+
+// What the chip description asks for that this toolchain or this chip cannot do.
+void check_support(const Network& net, const arch::ArchConfig& arch, const std::string& file) {
+  if (arch.core.decay_bits != static_cast<uint32_t>(isa::kDecayShift))
+    throw isa::InputError(fmt::format(
+        "arch '{}': core.decay_bits = {}: the ISA's decay constants are {}-bit (isa/arith.h)",
+        arch.name, arch.core.decay_bits, isa::kDecayShift));
+  if (arch.core.weight_layout != arch::WeightLayout::dense)
+    throw isa::InputError(fmt::format(
+        "arch '{}': core.weight_layout = compressed is not modelled yet (use dense)", arch.name));
+  const auto& modes = arch.core.au_modes;
+  for (const auto& l : net.layers)
+    for (const auto& p : l.inputs) {
+      const arch::AuMode m = required_mode(p);
+      if (std::find(modes.begin(), modes.end(), m) == modes.end()) {
+        std::string have;
+        for (auto x : modes) have += (have.empty() ? "" : ", ") + std::string(mode_name(x));
+        throw isa::InputError(fmt::format(
+            "{}: layer '{}' needs the addressing mode '{}' (for {}), which arch '{}' does not "
+            "support (core.au_modes: {})",
+            file, l.name, mode_name(m), p.origin, arch.name, have));
+      }
+    }
+}
+
+}  // namespace
+
 CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch, uint64_t arch_hash,
                           const CompileOptions& opt) {
   CompileResult r;
   const nir::Graph graph = nir::read_file(path);
   r.float_net = discretise(import_nir(graph, path, opt), path, opt);
+  check_support(r.float_net, arch, path);
   r.net = quantise(r.float_net, arch, &r.quant);
   r.mapping = partition(r.net, arch);
   place(r.net, arch, r.mapping);
