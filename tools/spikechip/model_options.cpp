@@ -88,6 +88,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& m) {
   }
   lm.from_nir = true;
   lm.compiled = compiler::compile_nir(path, lm.arch.config, lm.arch.hash, m.compile);
+  for (const auto& w : lm.compiled.warnings) fmt::print(stderr, "spikechip: warning: {}\n", w);
   lm.image = lm.compiled.code.image;
   return lm;
 }

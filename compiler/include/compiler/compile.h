@@ -17,6 +17,7 @@ struct CompileResult {
   std::vector<LayerQuantReport> quant;
   Mapping mapping;
   CodegenResult code;
+  std::vector<std::string> warnings;  // what the user should know (printed by the CLI)
 };
 
 CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch, uint64_t arch_hash,
