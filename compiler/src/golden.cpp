@@ -171,6 +171,9 @@ bool GoldenExecutor::stopped() const {
 const ExecStats& GoldenExecutor::stats() const {
   return impl_->stats;
 }
+const std::vector<isa::NeuronState>& GoldenExecutor::state(size_t layer) const {
+  return impl_->state.at(layer);
+}
 std::vector<uint8_t> GoldenExecutor::active_sites(size_t layer) const {
   const auto& s = impl_->sites;
   if (!s || !s->plan().tracked.at(layer)) return {};

@@ -50,6 +50,9 @@ class GoldenExecutor {
   SampleOutput run_sample(uint32_t sample, const std::vector<isa::SpikeFrame>& steps,
                           const StepObserver& observer = {});
   bool stopped() const;  // the observer asked to stop
+  // Layer `layer`'s neuron state (v, u per neuron, hardware units). Read from a StepObserver it
+  // is the state after that step's update (and reset): what a probe records.
+  const std::vector<isa::NeuronState>& state(size_t layer) const;
   const ExecStats& stats() const;
   // The layer's active sites now (one byte per site of its H x W grid, 1 = active); empty when
   // the layer keeps no active-site set (no sparse convolution needs it).
