@@ -199,6 +199,13 @@ std::vector<FieldSpec> make_fields() {
             "graded input payload precision (host input)");
   CORE_UINT("spike_bits", spike_bits, Quantity::bits, 1, 8,
             "largest spike payload a neuron may emit (1 = binary)");
+  v.push_back(choice_field<QuantisationMode>(
+      "core.quantisation", "core.quantisation",
+      {{"power_of_two", QuantisationMode::power_of_two},
+       {"lava_loihi", QuantisationMode::lava_loihi}},
+      "float-to-integer parameter mapping: per-layer power-of-two scales, or the Lava script's "
+      "Loihi fixed point (truncated, weights << 6)",
+      [](auto& c) -> auto& { return c.core.quantisation; }));
 #undef CORE_UINT
 
   v.push_back(uint_field(

@@ -57,6 +57,8 @@ void accumulate_l1(const Projection& p, uint32_t targets, uint32_t sources, doub
 }  // namespace
 
 Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQuantReport>* report) {
+  if (arch.core.quantisation == arch::QuantisationMode::lava_loihi)
+    return quantise_lava_loihi(std::move(net), arch, report);
   const int32_t wmax = (1 << (arch.core.weight_bits - 1)) - 1;
   const double vlim = std::ldexp(1.0, static_cast<int>(arch.core.v_bits) - 4);  // headroom
   const double input_gain = std::ldexp(1.0, -static_cast<int>(net.input_frac_bits));

@@ -1,5 +1,5 @@
 // spikechip golden --model M [--arch A] [--dt S] --input X [--labels Y] --out DIR
-//                  [--compare-float]
+//                  [--compare-float] [--probe LAYER[:NEURONS] ... [--probe-out FILE.csv]]
 // Runs the quantised network functionally (no timing): the reference for `run`. With
 // --compare-float, also runs the unquantised network (float executor) on the same inputs and
 // reports what quantisation costs (report.json "float_compare").
@@ -17,6 +17,7 @@
 #include "isa/error.h"
 #include "model_options.h"
 #include "output_dir.h"
+#include "probe.h"
 #include "report.h"
 #include "workloads/frames.h"
 
@@ -28,6 +29,7 @@ int run_golden(const std::vector<std::string>& args) {
   po::options_description opts("spikechip golden --model M --input X --out DIR [options]");
   cli::ModelOptions m;
   cli::InputOptions in;
+  cli::ProbeOptions probe_opts;
   std::string model, out;
   bool deterministic = false, compare_float = false;
   opts.add_options()("help,h", "show this help")(
@@ -40,6 +42,7 @@ int run_golden(const std::vector<std::string>& args) {
       "accuracy difference (report.json float_compare)");
   cli::add_model_options(opts, m);
   cli::add_input_options(opts, in);
+  cli::add_probe_options(opts, probe_opts);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).run(), vm);
   if (vm.count("help")) {
@@ -55,6 +58,9 @@ int run_golden(const std::vector<std::string>& args) {
                     "does not hold)",
                     model));
   const auto& net = lm.compiled.net;
+  const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, lm.image);
+  cli::ProbeCsv probe_csv(probes, lm.image);
+  std::vector<isa::NeuronState> probed;
   const workloads::Frames frames = cli::load_input(in, net.layers[0].shape);
   std::vector<int64_t> labels;
   if (!in.labels.empty()) {
@@ -89,6 +95,12 @@ int run_golden(const std::vector<std::string>& args) {
                                     layers[l].index[k], layers[l].payload[k]);
       }
       if (cmp) sample_spikes.push_back(layers);
+      for (size_t k = 0; k < probes.size(); ++k) {  // state after this step's update
+        const std::vector<isa::NeuronState>& st = exec.state(probes[k].layer);
+        probed.clear();
+        for (uint32_t j : probes[k].neurons) probed.push_back(st[j]);
+        probe_csv.add(sample, step, k, probed);
+      }
       return true;
     };
     predicted.push_back(exec.run_sample(s, inputs[s], observer).predicted);
@@ -114,6 +126,7 @@ int run_golden(const std::vector<std::string>& args) {
   dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
   dir.write("output_spikes.csv", spikes_csv);
   dir.write("arch.yaml", lm.arch.canonical_yaml);
+  if (!probes.empty()) dir.write(probe_opts.out, probe_csv.text());
   dir.commit();
   return cli::kExitOk;
 }

@@ -1,5 +1,6 @@
 // spikechip run --model M(.nir|.scb) [--arch A] [--set k=v ...] [--dt S] --input X
 //               [--labels Y] [--timesteps T] --out DIR [--check-golden]
+//               [--probe LAYER[:NEURONS] ... [--probe-out FILE.csv]]
 #include <fmt/core.h>
 
 #include <boost/program_options.hpp>
@@ -11,6 +12,7 @@
 #include "isa/error.h"
 #include "model_options.h"
 #include "output_dir.h"
+#include "probe.h"
 #include "report.h"
 #include "report_sim.h"
 #include "simsysc/simulate.h"
@@ -23,6 +25,7 @@ int run_run(const std::vector<std::string>& args) {
   po::options_description opts("spikechip run --model M --input X --out DIR [options]");
   cli::ModelOptions m;
   cli::InputOptions in;
+  cli::ProbeOptions probe_opts;
   std::string model, out;
   bool check_golden = false, deterministic = false;
   opts.add_options()("help,h", "show this help")("model",
@@ -35,6 +38,7 @@ int run_run(const std::vector<std::string>& args) {
       "leave wall-clock figures out of the report (byte-identical reruns)");
   cli::add_model_options(opts, m);
   cli::add_input_options(opts, in);
+  cli::add_probe_options(opts, probe_opts);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).run(), vm);
   if (vm.count("help")) {
@@ -49,6 +53,7 @@ int run_run(const std::vector<std::string>& args) {
         "{}: --check-golden needs the NIR model (the golden executor runs the quantised network)",
         model));
   const auto& image = lm.image;
+  const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, image);
   const workloads::Frames frames = cli::load_input(in, image.layers.at(0).shape);
   std::vector<int64_t> labels;
   if (!in.labels.empty()) {
@@ -67,6 +72,7 @@ int run_run(const std::vector<std::string>& args) {
                     compiler::precision_of(lm.arch.config), inputs);
   sim::RunOptions ro;
   ro.timesteps = frames.timesteps;
+  ro.probes = probes;
   sim::StepObserver observer;
   if (checker)
     observer = [&](uint32_t s, uint32_t t, const std::vector<isa::LayerSpikes>& l) {
@@ -97,6 +103,13 @@ int run_run(const std::vector<std::string>& args) {
   dir.write("report.json", cli::dump(j));
   dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
   dir.write("arch.yaml", lm.arch.canonical_yaml);
+  if (!probes.empty()) {
+    cli::ProbeCsv csv(probes, image);
+    for (uint32_t s = 0; s < r.samples.size(); ++s)  // rows by sample, step, then probe
+      for (uint32_t t = 0; t < r.probes[0].values[s].size(); ++t)
+        for (size_t k = 0; k < r.probes.size(); ++k) csv.add(s, t, k, r.probes[k].values[s][t]);
+    dir.write(probe_opts.out, csv.text());
+  }
   dir.commit();
   fmt::print(
       stderr,

@@ -89,6 +89,8 @@ Json quantisation(const std::vector<compiler::LayerQuantReport>& q) {
                  {"max_rel_error", r.max_rel_error},
                  {"threshold_error", r.threshold_error},
                  {"decay_error", r.decay_error}});
+  for (size_t k = 0; k < q.size(); ++k)
+    if (!q[k].notes.empty()) a[k]["notes"] = q[k].notes;
   return a;
 }
 

@@ -14,6 +14,11 @@ enum class AuMode : uint8_t { fc, conv, ssc, ssc_strided, pool, elementwise };
 enum class NocFidelity : uint8_t { reservation, flit };
 enum class NeuronUpdatePolicy : uint8_t { dense_sweep, active_only };
 enum class WeightLayout : uint8_t { dense, compressed };
+// How the compiler maps float parameters to the neuron unit's integers (compiler/quantise.cpp):
+// per-layer power-of-two scales chosen for resolution, or the fixed-point mapping of the NIR
+// repository's Lava script (Loihi's: weights x 256 << 6, thresholds x 131071 >> 9 << 6, decays
+// x 4095, all truncated).
+enum class QuantisationMode : uint8_t { power_of_two, lava_loihi };
 
 struct MeshConfig {
   uint32_t x = 4;
@@ -44,6 +49,7 @@ struct CoreConfig {
   NeuronUpdatePolicy update_policy = NeuronUpdatePolicy::dense_sweep;
   uint32_t input_bits = 8;                   // graded input payload precision (host)
   uint32_t spike_bits = 1;                   // max spike payload bits a neuron may emit
+  QuantisationMode quantisation = QuantisationMode::power_of_two;
 };
 
 struct NocConfig {

@@ -35,7 +35,8 @@ Network import_nir(const nir::Graph& graph, const std::string& file, const Compi
 // by each target neuron's input gain.
 Network discretise(Network net, const std::string& file, const CompileOptions& opt);
 
-// Per-layer quantisation at the arch's precisions.
+// Per-layer quantisation at the arch's precisions, in the arch's mapping
+// (arch.core.quantisation: power_of_two, or lava_loihi = quantise_lava_loihi below).
 struct LayerQuantReport {
   std::string layer;
   double scale = 1;  // hardware units per membrane unit (2^k)
@@ -44,7 +45,14 @@ struct LayerQuantReport {
   double max_rel_error = 0;    // max_abs_error / max |w|
   double threshold_error = 0;  // |q/scale - threshold| max
   double decay_error = 0;      // |d/4096 - decay| max
+  // What the mapping rounded, in words ("decay_v 0.04 -> 163/4096 (x4095, truncated); ..."):
+  // filled by mappings whose rounding is prescribed rather than chosen (lava_loihi).
+  std::string notes;
 };
 Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQuantReport>* report);
+// The fixed-point mapping of the NIR repository's Lava script for Loihi (quantise_lava.cpp).
+// Expects the input gain of graded input already folded into the input layer's weights.
+Network quantise_lava_loihi(Network net, const arch::ArchConfig& arch,
+                            std::vector<LayerQuantReport>* report);
 
 }  // namespace compiler

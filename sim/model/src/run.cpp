@@ -1,22 +1,78 @@
 #include "simmodel/run.h"
 
+#include <fmt/core.h>
+
 #include <algorithm>
+
+#include "isa/error.h"
 
 namespace sim {
 
 RunRecorder::RunRecorder(const isa::ProgramImage& image, const arch::ArchConfig& arch,
                          const RunOptions& options, const StepObserver& observer)
-    : image_(image), arch_(arch), options_(options), observer_(observer) {}
+    : image_(image), arch_(arch), options_(options), observer_(observer) {
+  for (const Probe& p : options_.probes) {
+    if (p.layer >= image.layers.size())
+      throw isa::InputError(fmt::format("probe: layer {} does not exist (the image has {})",
+                                        p.layer, image.layers.size()));
+    const isa::LayerInfo& l = image.layers[p.layer];
+    if (l.is_input)
+      throw isa::InputError(
+          fmt::format("probe: layer '{}' is the input layer, which has no neuron state", l.name));
+    ProbeTrace t;
+    t.probe = p;
+    if (t.probe.neurons.empty())
+      for (uint32_t j = 0; j < l.size; ++j) t.probe.neurons.push_back(j);
+    for (uint32_t j : t.probe.neurons)
+      if (j >= l.size)
+        throw isa::InputError(
+            fmt::format("probe: layer '{}' has {} neurons, no neuron {}", l.name, l.size, j));
+    result_.probes.push_back(std::move(t));
+  }
+}
 
 void RunRecorder::begin_sample(uint32_t, uint64_t start) {
   SampleResult s;
   s.start_cycle = start;
   result_.samples.push_back(std::move(s));
   if (options_.record_layer_spikes) result_.layer_spikes.emplace_back();
+  for (ProbeTrace& t : result_.probes) t.values.emplace_back();
+}
+
+void RunRecorder::record_probes(const ChipModel& chip) {
+  if (probe_where_.empty()) {  // where each probed neuron lives: once, the mapping is fixed
+    for (const ProbeTrace& t : result_.probes) {
+      const uint32_t size = image_.layers[t.probe.layer].size;
+      std::vector<std::array<uint32_t, 3>> at(size, {UINT32_MAX, 0, 0});
+      for (uint32_t c = 0; c < chip.cores().size(); ++c) {
+        const CoreModel& core = chip.cores()[c];
+        for (uint32_t s = 0; s < core.segment_count(); ++s) {
+          const isa::Segment& seg = core.segment(s);
+          if (seg.layer != t.probe.layer) continue;
+          for (uint32_t j = 0; j < seg.neuron_count; ++j) at[seg.neuron_begin + j] = {c, s, j};
+        }
+      }
+      std::vector<std::array<uint32_t, 3>> where;
+      for (uint32_t n : t.probe.neurons) {
+        if (at[n][0] == UINT32_MAX)
+          throw isa::InputError(fmt::format("probe: layer '{}' neuron {} is on no core",
+                                            image_.layers[t.probe.layer].name, n));
+        where.push_back(at[n]);
+      }
+      probe_where_.push_back(std::move(where));
+    }
+  }
+  for (size_t k = 0; k < result_.probes.size(); ++k) {
+    std::vector<isa::NeuronState> v;
+    v.reserve(probe_where_[k].size());
+    for (const auto& [c, s, j] : probe_where_[k]) v.push_back(chip.cores()[c].segment_state(s)[j]);
+    result_.probes[k].values.back().push_back(std::move(v));
+  }
 }
 
 bool RunRecorder::end_step(uint32_t sample, uint32_t step, uint64_t release, ChipModel& chip) {
   result_.samples.back().step_cycles.push_back(release - step_start_);
+  if (!result_.probes.empty()) record_probes(chip);
   if (!wants_spikes()) return true;
   const std::vector<isa::LayerSpikes>& spikes = chip.step_spikes();
   if (options_.record_layer_spikes) result_.layer_spikes.back().push_back(spikes);

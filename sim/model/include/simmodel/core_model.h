@@ -70,6 +70,12 @@ class CoreModel {
   uint64_t integration_done() const { return integration_done_; }
 
   uint32_t step() const { return step_; }
+  // The core's segments and their neuron state now (after their last update): probes read these.
+  size_t segment_count() const { return segments_.size(); }
+  const isa::Segment& segment(size_t seg) const { return *segments_[seg].s; }
+  const std::vector<isa::NeuronState>& segment_state(size_t seg) const {
+    return segments_[seg].state;
+  }
   uint32_t endpoint() const { return endpoint_; }
   const Counters& counters() const { return counters_; }
   const std::vector<Counters>& layer_counters() const { return layer_counters_; }

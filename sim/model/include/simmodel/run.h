@@ -15,9 +15,22 @@
 
 namespace sim {
 
+// Records the state (v, u, hardware units) of some neurons of a layer after every step's
+// update (and reset), as the golden executor's state() does.
+struct Probe {
+  uint32_t layer = 0;             // a layer of the image (not the input layer)
+  std::vector<uint32_t> neurons;  // flat indices in the layer; empty = all of them
+};
+
 struct RunOptions {
   uint32_t timesteps = 0;            // steps per sample; missing input frames count as empty
   bool record_layer_spikes = false;  // keep every layer's spikes in RunResult::layer_spikes
+  std::vector<Probe> probes;         // their values: RunResult::probes
+};
+
+struct ProbeTrace {
+  Probe probe;  // neurons resolved: all of the layer when the probe named none
+  std::vector<std::vector<std::vector<isa::NeuronState>>> values;  // [sample][step][k]
 };
 
 // Called after every step of every sample with the spikes of every layer that step ([layer],
@@ -57,11 +70,13 @@ struct RunResult {
   double wall_seconds = 0;  // the simulate phase (elaboration excluded)
   bool stopped_early = false;
   std::vector<std::vector<std::vector<isa::LayerSpikes>>> layer_spikes;  // [sample][step][layer]
+  std::vector<ProbeTrace> probes;  // one per RunOptions::probes entry, in order
 };
 
 // The bookkeeping both drivers share: samples, steps, observer, results.
 class RunRecorder {
  public:
+  // Throws isa::InputError for a probe of a missing layer or neuron, or of the input layer.
   RunRecorder(const isa::ProgramImage& image, const arch::ArchConfig& arch,
               const RunOptions& options, const StepObserver& observer);
   bool wants_spikes() const { return options_.record_layer_spikes || bool(observer_); }
@@ -78,6 +93,9 @@ class RunRecorder {
   RunOptions options_;
   const StepObserver& observer_;
   RunResult result_;
+  // Per probe, per probed neuron: (core slot, segment, index in segment), found on first use.
+  std::vector<std::vector<std::array<uint32_t, 3>>> probe_where_;
+  void record_probes(const ChipModel& chip);
   uint64_t step_start_ = 0;
 };
 
