@@ -1,0 +1,124 @@
+#include "suites.h"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+
+namespace bench {
+namespace {
+
+// A chip: mesh and the per-core capacities the network needs to fit (keys of `spikechip arch`).
+std::vector<std::string> chip(int x, int y, int neurons, const std::string& synapse_memory) {
+  return {fmt::format("mesh.x={}", x), fmt::format("mesh.y={}", y),
+          fmt::format("core.neurons={}", neurons),
+          fmt::format("core.synapse_memory={}", synapse_memory)};
+}
+
+Workload make(std::string name, Kind kind, std::vector<int64_t> sizes, double density, double rate,
+              int64_t T, std::vector<std::string> sets, std::string note = "") {
+  Workload w;
+  w.name = std::move(name);
+  w.suite = "speed";
+  w.kind = kind;
+  w.sizes = std::move(sizes);
+  w.density = density;
+  w.input_rate = rate;
+  w.timesteps = T;
+  w.sets = std::move(sets);
+  w.note = std::move(note);
+  w.threshold = 16;
+  return w;
+}
+
+std::string pct(double rate) {
+  return fmt::format("{}%", rate * 100);
+}
+
+// One network at 1 %, 10 %, 50 % input on the small mesh, 10 % on the large mesh, and the two
+// slope rows: twice the cores (idle) and half the input activity (5 %).
+void family(std::vector<Workload>& out, const std::string& base, Kind kind,
+            const std::vector<int64_t>& sizes, double density, int64_t T,
+            const std::vector<std::string>& small, const std::vector<std::string>& doubled,
+            const std::vector<std::string>& large) {
+  for (double rate : {0.01, 0.1, 0.5})
+    out.push_back(make(base + "/small/" + pct(rate), kind, sizes, density, rate, T, small));
+  out.push_back(make(base + "/small/5%", kind, sizes, density, 0.05, T, small,
+                     "slope: half the activity of " + base + "/small/10%"));
+  out.push_back(make(base + "/small2x/10%", kind, sizes, density, 0.1, T, doubled,
+                     "slope: twice the cores of " + base + "/small/10%"));
+  out.push_back(make(base + "/large/10%", kind, sizes, density, 0.1, T, large));
+}
+
+Workload sanafe_fc(std::string name, std::vector<int64_t> sizes, double threshold,
+                   std::vector<std::string> sets) {
+  Workload w = make(std::move(name), Kind::fc, std::move(sizes), 0.25, 0.1, 100, std::move(sets));
+  w.suite = "sanafe";
+  w.threshold = threshold;
+  w.note = "SANA-FE-style: density 0.25, weights -7..7 without 0, 10% input, T=100";
+  return w;
+}
+
+}  // namespace
+
+std::vector<Workload> make_suite(const std::string& suite, bool quick,
+                                 const std::string& shared_data) {
+  std::vector<Workload> out;
+  if (suite == "speed" || suite == "all") {
+    if (quick) {
+      out.push_back(make("fc-q/small/10%", Kind::fc, {512, 2048, 2048, 256}, 0.25, 0.1, 20,
+                         chip(4, 4, 1024, "1 MiB")));
+      out.push_back(make("conv-q/small/10%", Kind::conv, {2, 32, 32, 8, 16}, 1, 0.1, 20,
+                         chip(4, 4, 4096, "128 KiB")));
+      out.push_back(make("rec-q/small/10%", Kind::recurrent, {512, 1024, 256}, 0.25, 0.1, 20,
+                         chip(4, 4, 1024, "1 MiB")));
+    } else {
+      // FC: 11 k neurons, 7.3 M synapses (29 M dense weight positions in the NIR file).
+      family(out, "fc-11k", Kind::fc, {2048, 4096, 4096, 1024}, 0.25, 20, chip(4, 4, 4096, "8 MiB"),
+             chip(8, 4, 4096, "8 MiB"), chip(16, 16, 1024, "512 KiB"));
+      // Recurrent: 7 k neurons, 7.3 M synapses, the 4096 hidden neurons feed themselves.
+      family(out, "rec-7k", Kind::recurrent, {2048, 4096, 1024}, 0.25, 20,
+             chip(4, 4, 4096, "8 MiB"), chip(8, 4, 4096, "8 MiB"), chip(16, 16, 1024, "512 KiB"));
+      // Conv: 205 k neurons, 19.6 M synapses (3x3 kernels, 64x64 maps).
+      family(out, "conv-205k", Kind::conv, {2, 64, 64, 16, 32}, 1, 20, chip(4, 4, 16384, "128 KiB"),
+             chip(8, 4, 16384, "128 KiB"), chip(16, 16, 1024, "128 KiB"));
+      // Conv: 819 k neurons, 78 M synapses (128x128 maps): the largest, 10 % input only.
+      out.push_back(make("conv-819k/large/10%", Kind::conv, {2, 128, 128, 16, 32}, 1, 0.1, 10,
+                         chip(16, 16, 4096, "128 KiB")));
+    }
+  }
+  if (suite == "sanafe" || suite == "all") {
+    out.push_back(sanafe_fc("sanafe-fc-256-1024-1024-256", {256, 1024, 1024, 256}, 16, {}));
+    if (!quick) {
+      const auto big = chip(8, 8, 1024, "1 MiB");
+      out.push_back(
+          sanafe_fc("sanafe-fc-1024-4096-4096-1024/th16", {1024, 4096, 4096, 1024}, 16, big));
+      out.push_back(
+          sanafe_fc("sanafe-fc-1024-4096-4096-1024/th32", {1024, 4096, 4096, 1024}, 32, big));
+    }
+    const std::string dir = shared_data + "/sanafe";
+    if (std::filesystem::exists(dir + "/conv_s1.nir")) {
+      Workload w;
+      w.name = "sanafe-conv_s1";
+      w.suite = "sanafe";
+      w.kind = Kind::file;
+      w.model_path = dir + "/conv_s1.nir";
+      w.input_path = dir + "/conv_s1_input.npy";
+      w.synapses = 972309;  // ../shared/data/sanafe/README.md
+      w.neurons = 2312 + 3600 + 5408 + 10;
+      w.note = "the shared conv_s1 network and input";
+      out.push_back(w);
+    }
+  }
+  return out;
+}
+
+std::optional<SanafeFigures> sanafe_figures(const std::string& name) {
+  constexpr double GiB = 1024.0 * 1024 * 1024;
+  if (name == "sanafe-fc-256-1024-1024-256") return SanafeFigures{7.9, 0.39, 3025425, 1.97 * GiB};
+  if (name.rfind("sanafe-fc-1024-4096-4096-1024", 0) == 0)  // SANA-FE's table: one row
+    return SanafeFigures{42.6, 6.5, 50418524, 5.9 * GiB};
+  if (name == "sanafe-conv_s1") return SanafeFigures{7.56, 0.85, 4576131, 2.4 * GiB};
+  return std::nullopt;
+}
+
+}  // namespace bench

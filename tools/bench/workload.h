@@ -1,0 +1,40 @@
+// The generated networks and inputs of the benchmark suites (seeded: the same files every run).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+enum class Kind {
+  fc,         // Input → [Linear → IF] × layers, dense-at-density weights
+  recurrent,  // as fc, the first hidden layer also feeds itself through a Linear
+  conv,       // Input CHW → [Conv2d 3x3 pad 1 → IF] × layers
+  file,       // an existing NIR file and input (conv_s1)
+};
+
+struct Workload {
+  std::string name;
+  std::string suite;  // "speed" or "sanafe"
+  Kind kind = Kind::fc;
+  std::vector<int64_t> sizes;  // fc/recurrent: widths incl. input; conv: {C, H, W, c1, c2, ...}
+  double density = 1.0;        // fraction of non-zero weights (fc/recurrent)
+  double threshold = 16.0;     // IF v_threshold (r = 1, v_reset = 0, --dt 1)
+  double input_rate = 0.1;     // fraction of input neurons spiking per step
+  int64_t timesteps = 100;
+  std::string semantics = "pipelined";
+  std::vector<std::string> sets;       // --set key=value for both run and golden (mesh, capacities)
+  std::string model_path, input_path;  // Kind::file, or filled by generate()
+  int64_t synapses = 0;                // non-zero connections; filled by generate() (file: given)
+  int64_t neurons = 0;                 // all neurons incl. the input layer
+  std::string note;                    // what the row is for (slope pairs, SANA-FE row)
+  uint64_t seed = 1;
+};
+
+// Writes the network (NIR) and its input (NPY uint8 [T, *shape]) under `dir` unless already
+// there from an earlier invocation with the same name; fills model_path, input_path, synapses
+// and neurons. Network files are keyed by network only, inputs by network and rate, so rows
+// differing in rate or mesh share one network file.
+void generate(Workload& w, const std::string& dir);
+
+}  // namespace bench
