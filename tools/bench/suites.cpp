@@ -8,10 +8,13 @@ namespace bench {
 namespace {
 
 // A chip: mesh and the per-core capacities the network needs to fit (keys of `spikechip arch`).
-std::vector<std::string> chip(int x, int y, int neurons, const std::string& synapse_memory) {
+// fan_in: distinct source neurons per core (a conv core's axons are its whole input map).
+std::vector<std::string> chip(int x, int y, int neurons, const std::string& synapse_memory,
+                              int fan_in = 8192) {
   return {fmt::format("mesh.x={}", x), fmt::format("mesh.y={}", y),
           fmt::format("core.neurons={}", neurons),
-          fmt::format("core.synapse_memory={}", synapse_memory)};
+          fmt::format("core.synapse_memory={}", synapse_memory),
+          fmt::format("core.fan_in={}", fan_in)};
 }
 
 Workload make(std::string name, Kind kind, std::vector<int64_t> sizes, double density, double rate,
@@ -68,7 +71,7 @@ std::vector<Workload> make_suite(const std::string& suite, bool quick,
       out.push_back(make("fc-q/small/10%", Kind::fc, {512, 2048, 2048, 256}, 0.25, 0.1, 20,
                          chip(4, 4, 1024, "1 MiB")));
       out.push_back(make("conv-q/small/10%", Kind::conv, {2, 32, 32, 8, 16}, 1, 0.1, 20,
-                         chip(4, 4, 4096, "128 KiB")));
+                         chip(4, 4, 4096, "128 KiB", 16384)));
       out.push_back(make("rec-q/small/10%", Kind::recurrent, {512, 1024, 256}, 0.25, 0.1, 20,
                          chip(4, 4, 1024, "1 MiB")));
     } else {
@@ -79,11 +82,12 @@ std::vector<Workload> make_suite(const std::string& suite, bool quick,
       family(out, "rec-7k", Kind::recurrent, {2048, 4096, 1024}, 0.25, 20,
              chip(4, 4, 4096, "8 MiB"), chip(8, 4, 4096, "8 MiB"), chip(16, 16, 1024, "512 KiB"));
       // Conv: 205 k neurons, 19.6 M synapses (3x3 kernels, 64x64 maps).
-      family(out, "conv-205k", Kind::conv, {2, 64, 64, 16, 32}, 1, 20, chip(4, 4, 16384, "128 KiB"),
-             chip(8, 4, 16384, "128 KiB"), chip(16, 16, 1024, "128 KiB"));
+      family(out, "conv-205k", Kind::conv, {2, 64, 64, 16, 32}, 1, 20,
+             chip(4, 4, 16384, "128 KiB", 65536), chip(8, 4, 16384, "128 KiB", 65536),
+             chip(16, 16, 4096, "128 KiB", 65536));
       // Conv: 819 k neurons, 78 M synapses (128x128 maps): the largest, 10 % input only.
       out.push_back(make("conv-819k/large/10%", Kind::conv, {2, 128, 128, 16, 32}, 1, 0.1, 10,
-                         chip(16, 16, 4096, "128 KiB")));
+                         chip(16, 16, 16384, "128 KiB", 262144)));
     }
   }
   if (suite == "sanafe" || suite == "all") {
