@@ -140,7 +140,7 @@ TEST_CASE("sim: bad images are rejected with the place and what was expected", "
   fails(bad, "sends to core 1, which has no program");
   bad = img;
   bad.cores[0].code[0].op = isa::Opcode::au_ssc;
-  fails(bad, "AU.SSC (sparse convolution) is not supported");
+  fails(bad, "projection 0: malformed convolution geometry");  // AU.SSC on an FC descriptor
   bad = img;
   bad.cores[0].code.erase(bad.cores[0].code.begin());
   fails(bad, "projection 0 is never armed");

@@ -173,7 +173,8 @@ inline isa::ProgramImage build_image(const Net& n, uint32_t mesh_x = 1, uint32_t
             c.weights.push_back(e.weights[i * nd + sg.begin + j]);
       } else if (e.au == isa::Opcode::au_elt) {
         for (uint32_t j = 0; j < sg.count; ++j) c.weights.push_back(e.weights[sg.begin + j]);
-      } else if (e.au == isa::Opcode::au_conv) {
+      } else if (e.au == isa::Opcode::au_conv || e.au == isa::Opcode::au_ssc ||
+                 e.au == isa::Opcode::au_sscs) {
         const uint32_t plane = e.geom.out_h * e.geom.out_w;
         const uint32_t per_oc = e.geom.in_c / e.geom.groups * e.geom.k_h * e.geom.k_w;
         for (uint32_t k = sg.begin / plane * per_oc; k < (sg.begin + sg.count) / plane * per_oc;

@@ -92,7 +92,8 @@ compiler::ExecStats exec_stats_of(const isa::ProgramImage& image, const sim::Run
                                   const std::vector<std::vector<isa::SpikeFrame>>& inputs) {
   compiler::ExecStats s;
   const size_t L = image.layers.size();
-  for (auto* v : {&s.spikes, &s.spike_packets, &s.synaptic_events, &s.dense_ops, &s.neuron_updates})
+  for (auto* v : {&s.spikes, &s.spike_packets, &s.synaptic_events, &s.dense_ops, &s.neuron_updates,
+                  &s.skipped_ops, &s.site_activations})
     v->assign(L, 0);
   for (size_t l = 0; l < L && l < r.layers.size(); ++l) {
     const auto& c = r.layers[l];
@@ -101,6 +102,10 @@ compiler::ExecStats exec_stats_of(const isa::ProgramImage& image, const sim::Run
     s.synaptic_events[l] = c.synaptic_events;
     s.dense_ops[l] = c.au_addresses;
     s.neuron_updates[l] = c.neuron_updates_active;
+    s.skipped_ops[l] = c.skipped_pairs;
+    // Site-activation messages the layer's cores received (packets, not golden's logical
+    // new-site x consumer-projection count: see docs/simulator.md).
+    s.site_activations[l] = c.site_messages;
   }
   // The input layer's spikes are the host's injections.
   s.spikes[0] = s.spike_packets[0] = 0;

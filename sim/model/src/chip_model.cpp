@@ -59,10 +59,29 @@ ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arc
   }
   outputs_.resize(output_layers_.size());
   spikes_.resize(image.layers.size());
+  sites_ = std::make_unique<SparseSites>(image);
+  if (sites_->any()) {
+    site_sender_.assign(image.layers.size(), UINT32_MAX);
+    site_dests_.resize(image.layers.size());
+    for (uint32_t k = 0; k < cores_.size(); ++k) {
+      const isa::CoreProgram& c = image.cores[k];
+      for (const isa::Segment& s : c.segments)
+        if (s.layer < site_sender_.size() && site_sender_[s.layer] == UINT32_MAX)
+          site_sender_[s.layer] = k;
+      for (const isa::Projection& p : c.projections) {
+        auto& d = site_dests_.at(p.source_layer);
+        if (sites_->tracked(c.segments.at(p.segment).layer) &&
+            std::find(d.begin(), d.end(), c.core) == d.end())
+          d.push_back(c.core);
+      }
+    }
+    for (CoreModel& c : cores_) c.attach_sites(sites_.get());
+  }
 }
 
 void ChipModel::begin_sample(uint32_t timesteps) {
   for (CoreModel& c : cores_) c.reset_sample(timesteps);
+  if (sites_) sites_->reset();
   for (size_t k = 0; k < outputs_.size(); ++k)
     outputs_[k].assign(image_.layers[output_layers_[k]].size, 0);
 }
@@ -102,7 +121,7 @@ void ChipModel::inject_input(const isa::SpikeFrame* input) {
   for (uint32_t d : image_.host_input.dest_cores) traffic_.pool.push_back(d);
   const uint32_t n_dests = static_cast<uint32_t>(traffic_.pool.size()) - dest_begin;
   if (n_dests == 0) return;
-  uint64_t t = start + host_latency_;
+  uint64_t t = inject_site_messages(*input, start + host_latency_);
   for (size_t k = 0; k < input->index.size(); ++k) {
     const uint32_t i = input->index[k];
     if (i >= size)
@@ -123,6 +142,40 @@ void ChipModel::inject_input(const isa::SpikeFrame* input) {
       ++host_in_;
     }
   }
+}
+
+uint64_t ChipModel::inject_site_messages(const isa::SpikeFrame& input, uint64_t t) {
+  if (!sites_ || !sites_->any() || input_layer_ == UINT32_MAX) return t;
+  site_msgs_.clear();
+  sites_->activate_input(input, input_layer_, step_, site_msgs_);
+  // Timing (docs/simulator.md): the host sends its messages first, one per cycle; a forwarded
+  // message leaves the core holding the layer's first segment one per cycle from the same
+  // cycle, in cascade order (its wait for the message that caused it is not modelled).
+  std::vector<uint64_t> next(cores_.size(), t);
+  const uint32_t host = n_endpoints_;
+  for (const SparseSites::Message& m : site_msgs_) {
+    const bool from_host = m.layer == input_layer_;
+    const std::vector<uint32_t>& dests =
+        from_host ? image_.host_input.dest_cores : site_dests_[m.layer];
+    if (dests.empty()) continue;
+    if (!from_host && site_sender_[m.layer] == UINT32_MAX) continue;
+    uint64_t& at = from_host ? t : next[site_sender_[m.layer]];
+    const uint32_t src = from_host ? host : cores_[site_sender_[m.layer]].endpoint();
+    const uint32_t dest_begin = static_cast<uint32_t>(traffic_.pool.size());
+    for (uint32_t d : dests) traffic_.pool.push_back(d);
+    const uint32_t n = static_cast<uint32_t>(dests.size());
+    const uint32_t copies = multicast_ ? 1 : n;
+    for (uint32_t c = 0; c < copies; ++c) {
+      traffic_.injections.push_back(
+          {at++, src, multicast_ ? dest_begin : dest_begin + c, multicast_ ? n : 1});
+      Packet pk{m.layer, m.site, static_cast<int32_t>(m.since)};
+      pk.site = true;
+      traffic_.packets.push_back(pk);
+      ++site_packets_;
+      if (from_host) ++host_in_;
+    }
+  }
+  return t;
 }
 
 uint64_t ChipModel::run_core(size_t slot) {
@@ -169,6 +222,11 @@ bool ChipModel::can_accept(uint32_t endpoint, uint64_t cycle) {
 void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
                         uint64_t contention) {
   const Packet& p = sorted_.packets[injection];
+  if (p.site) {  // site-activation messages go to cores only
+    const uint64_t done = cores_[slot_of_endpoint_[endpoint]].receive_site(cycle, p, contention);
+    last_done_ = std::max(last_done_, done);
+    return;
+  }
   if (endpoint == n_endpoints_) {
     const int32_t out = p.layer < output_index_.size() ? output_index_[p.layer] : -1;
     if (out < 0)

@@ -95,11 +95,11 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
         m = arch::AuMode::elementwise;
         break;
       case isa::Opcode::au_ssc:
+        m = arch::AuMode::ssc;
+        break;
       case isa::Opcode::au_sscs:
-        throw bad(
-            fmt::format("instruction {}: {} (sparse convolution) is not supported by the "
-                        "simulator yet; supported AU modes: FC, CONV, POOL, ELT",
-                        k, isa::instr_info(in.op).mnemonic));
+        m = arch::AuMode::ssc_strided;
+        break;
       case isa::Opcode::jmp:
       case isa::Opcode::loopt:
         if (in.a >= prog_.code.size())
@@ -162,6 +162,8 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
         weights_needed = r.n;
         break;
       case arch::AuMode::conv:
+      case arch::AuMode::ssc:
+      case arch::AuMode::ssc_strided:
       case arch::AuMode::pool: {
         r.plane = g.out_h * g.out_w;
         r.in_plane = g.in_h * g.in_w;
@@ -176,7 +178,7 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
         r.in_per_group = g.in_c / groups;
         r.out_per_group = g.out_c / groups;
         r.taps = g.k_h * g.k_w;
-        weights_needed = r.mode == arch::AuMode::conv
+        weights_needed = r.mode != arch::AuMode::pool
                              ? uint64_t{r.oc_end - r.oc_begin} * r.in_per_group * r.taps
                              : 1;  // pool: one shared weight
         break;
@@ -214,6 +216,7 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
         "program image: core {} receives spikes of layer {} but has no projection from it",
         prog_.core, pk.layer));
   const uint64_t accept = queue_.accept_cycle(arrival);
+  sent_step_ = step_sent;
   const std::vector<uint32_t>& projs = by_source_[pk.layer];
   Counters& first = layer_counters_[projections_[projs.front()].layer];
   first.stalls.queue_full += accept - arrival;
@@ -237,6 +240,7 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
       c->membrane_writes += b.nonzero;
       c->pe_adds += adds;
       c->synaptic_events += b.nonzero;
+      c->skipped_pairs += b.skipped;
       c->integration_busy_cycles += cycles;
       c->stalls.bank_conflict += cycles - base;
     }
@@ -265,6 +269,8 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
       integrate_fc(pr, pk.neuron, payload, acc, b);
       break;
     case arch::AuMode::conv:
+    case arch::AuMode::ssc:
+    case arch::AuMode::ssc_strided:
       integrate_conv(pr, pk.neuron, payload, acc, b, false);
       break;
     case arch::AuMode::pool:
@@ -355,6 +361,7 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
     oc_hi = std::min(pr.oc_end, (grp + 1) * pr.out_per_group);
   }
   if (oc_lo >= oc_hi) return;
+  if (pr.gated && !gate_taps(pr, oc_hi - oc_lo, tap_lo, tap_hi, b)) return;
   const uint32_t c_in_group = c % pr.in_per_group;
   const uint32_t mbase = pr.membrane_base;
   const uint64_t pairs = uint64_t{oc_hi - oc_lo} * taps_.size();
@@ -396,6 +403,10 @@ void CoreModel::integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t paylo
                               Burst& b) {
   if (i < pr.neuron_begin || i - pr.neuron_begin >= pr.n) return;
   const uint32_t j = i - pr.neuron_begin;
+  if (pr.gated && !site_on(pr, i % sites_->sites(pr.layer))) {
+    ++b.skipped;
+    return;
+  }
   const uint64_t widx = uint64_t{pr.p->weight_base} + j;
   const int16_t w = prog_.weights[widx];
   b.addresses += 1;
@@ -457,6 +468,8 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
       case isa::Opcode::au_conv:
       case isa::Opcode::au_pool:
       case isa::Opcode::au_elt:
+      case isa::Opcode::au_ssc:
+      case isa::Opcode::au_sscs:
         cycles = cost(in.op, descriptor_words(projections_[in.a].mode));
         ++pc_;
         break;
@@ -527,8 +540,12 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   const isa::NeuronParams* params = prog_.params.data() + s.param_base;
   const bool per_neuron = s.param_count != 1;
   seg.spikes.clear();
-  uint64_t active = 0;
+  uint64_t active = 0, gated_off = 0;
   for (uint32_t j = 0; j < s.neuron_count; ++j) {
+    if (neuron_gated_off(s, j)) {  // inactive site: never updated, state stays 0
+      ++gated_off;
+      continue;
+    }
     isa::NeuronState& st = seg.state[j];
     const isa::NeuronParams& p = params[per_neuron ? j : 0];
     bool is_active = acc[j] != 0 || st.v != 0 || st.u != 0 || p.bias != 0 || p.input_bias != 0;
@@ -542,7 +559,7 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   }
   seg.updated_step = step_;
   seg.spiking = isa::is_spiking(mode.model);
-  const uint64_t visited = neuron_unit_.active_only() ? active : s.neuron_count;
+  const uint64_t visited = neuron_unit_.active_only() ? active : s.neuron_count - gated_off;
   const uint64_t words = (membrane_words_per_neuron_ + 1) * visited;  // state + accumulator
   for (Counters* c : {&counters_, &layer_counters_[s.layer]}) {
     c->neuron_updates_active += active;

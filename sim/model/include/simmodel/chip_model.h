@@ -17,6 +17,7 @@
 #include "isa/program.h"
 #include "simmodel/core_model.h"
 #include "simmodel/noc.h"
+#include "simmodel/sparse_sites.h"
 
 namespace sim {
 
@@ -63,8 +64,20 @@ class ChipModel final : private DeliverySink {
   const std::vector<CoreModel>& cores() const { return cores_; }
   const NocCounters& noc_counters() const { return noc_->counters; }
   uint64_t host_packets_in() const { return host_in_; }
+  // Site-activation messages the chip sent (sparse convolution; each a packet, multicast or
+  // one per destination as spikes are).
+  uint64_t site_packets() const { return site_packets_; }
+  // The active-site tables (nullptr when no layer keeps a set).
+  const SparseSites* sparse_sites() const {
+    return sites_ && sites_->any() ? sites_.get() : nullptr;
+  }
 
  private:
+  // Sparse convolution: runs the step's site cascade from the input frame and queues its
+  // messages (the host's from `t`, one per cycle, then the forwarding cores'); returns the
+  // host's next free cycle.
+  uint64_t inject_site_messages(const isa::SpikeFrame& input, uint64_t t);
+
   bool can_accept(uint32_t endpoint, uint64_t cycle) override;
   void deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention) override;
 
@@ -90,6 +103,12 @@ class ChipModel final : private DeliverySink {
   std::vector<isa::LayerSpikes> spikes_;
   bool spikes_sorted_ = true;
   uint64_t host_in_ = 0;
+
+  std::unique_ptr<SparseSites> sites_;
+  std::vector<uint32_t> site_sender_;              // [layer] core slot holding its first segment
+  std::vector<std::vector<uint32_t>> site_dests_;  // [layer] cores with a projection from it
+  std::vector<SparseSites::Message> site_msgs_;
+  uint64_t site_packets_ = 0;
 };
 
 }  // namespace sim

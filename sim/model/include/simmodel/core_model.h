@@ -17,6 +17,7 @@
 #include "simmodel/membrane_memory.h"
 #include "simmodel/noc.h"
 #include "simmodel/pipeline_blocks.h"
+#include "simmodel/sparse_sites.h"
 
 namespace sim {
 
@@ -25,6 +26,8 @@ struct Packet {
   uint32_t layer = 0;   // source layer
   uint32_t neuron = 0;  // flat index in the source layer
   int32_t payload = 0;  // spike count / graded input value / readout v (HOUT of a non-spiking seg)
+  bool site = false;    // a site-activation message (sparse convolution): neuron = the site,
+                        // payload = its active_since step
 };
 
 // Packets one phase puts into the network, and the destination lists they point into.
@@ -66,6 +69,11 @@ class CoreModel {
   // A packet sent in step `step_sent` arrived whole at `arrival` (noc_stall cycles above the
   // zero-load latency). Integrates it; returns the cycle its last accumulator write completes.
   uint64_t receive(uint64_t arrival, const Packet& packet, uint32_t step_sent, uint64_t noc_stall);
+  // Sparse convolution: the chip's active-site tables (nullptr: no layer keeps a set).
+  void attach_sites(const SparseSites* sites);
+  // A site-activation message arrived: it passes the input queue and costs the AU a walk
+  // of the target sites of every projection from its layer (returns the cycle it is done).
+  uint64_t receive_site(uint64_t arrival, const Packet& packet, uint64_t noc_stall);
   // The cycle the last packet received so far is fully integrated.
   uint64_t integration_done() const { return integration_done_; }
 
@@ -83,6 +91,7 @@ class CoreModel {
  private:
   struct Burst {  // one packet's fan-out into one projection
     uint64_t addresses = 0, words = 0, zero = 0, nonzero = 0;
+    uint64_t skipped = 0;  // pairs not generated: target site inactive (sparse conv)
   };
   struct ProjectionRt {
     arch::AuMode mode = arch::AuMode::fc;
@@ -91,6 +100,8 @@ class CoreModel {
     uint32_t neuron_begin = 0, n = 0, membrane_base = 0;
     uint32_t plane = 0, in_plane = 0, oc_begin = 0, oc_end = 0, in_per_group = 1, out_per_group = 1,
              taps = 1;
+    bool gated = false;                   // the target layer is gated by active sites
+    SiteRule site_rule = SiteRule::none;  // how its source's sites map onto the target's
   };
   struct SegmentRt {
     const isa::Segment* s = nullptr;
@@ -112,6 +123,13 @@ class CoreModel {
                       bool pool);
   void integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
   uint64_t update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log);
+  // Sparse convolution gating (sparse_gate.cpp): site `site` of pr's target is active for
+  // the step the packet being integrated is for; gate_taps drops the taps at inactive
+  // sites (counting n_oc skipped pairs each) and returns whether any is left.
+  bool site_on(const ProjectionRt& pr, uint32_t site) const;
+  bool gate_taps(const ProjectionRt& pr, uint32_t n_oc, uint32_t& tap_lo, uint32_t& tap_hi,
+                 Burst& b);
+  bool neuron_gated_off(const isa::Segment& s, uint32_t j) const;
   uint64_t send(uint32_t seg, const std::vector<uint32_t>* dests, uint64_t start,
                 PhaseTraffic& traffic);
 
@@ -139,6 +157,10 @@ class CoreModel {
 
   Counters counters_;
   std::vector<Counters> layer_counters_;
+
+  const SparseSites* sites_ = nullptr;
+  uint32_t sent_step_ = 0;  // step the packet being integrated was sent in
+  std::vector<uint32_t> site_scratch_;
 };
 
 }  // namespace sim

@@ -18,6 +18,8 @@ namespace sim {
   X(membrane_writes, "membrane-memory words written", "words")                                  \
   X(pe_adds, "PE shift-add steps (popcount(payload) per non-zero pair)", "events")              \
   X(synaptic_events, "pairs with a non-zero weight (pool: every pair)", "events")               \
+  X(skipped_pairs, "pairs not generated: target site inactive (sparse conv)", "events")         \
+  X(site_messages, "site-activation messages received (sparse convolution)", "packets")        \
   X(neuron_updates_active, "neuron updates of neurons with input, state or bias", "events")     \
   X(neuron_updates_idle, "neuron updates of neurons without (dense sweep)", "events")           \
   X(spikes, "spikes generated (a graded spike counts once)", "events")                          \
