@@ -87,6 +87,12 @@ CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch,
         "read and costed as dense rows",
         arch.name));
   r.net = quantise(r.float_net, arch, &r.quant);
+  for (const auto& q : r.quant)
+    if (q.saturated > 0)
+      r.warnings.push_back(fmt::format(
+          "layer '{}': {} of {} weights saturated at the {}-bit weight range (quantisation "
+          "report in report.json); results will differ from the float model",
+          q.layer, q.saturated, q.weights, arch.core.weight_bits));
   r.mapping = partition(r.net, arch);
   place(r.net, arch, r.mapping);
   r.code = codegen(r.net, arch, r.mapping, arch_hash);
