@@ -122,3 +122,19 @@ TEST_CASE("e2e run: random networks on random chips are spike-exact against the 
     CHECK(r.exit_code == 0);
   }
 }
+
+TEST_CASE("e2e run: the Sinabs CNN on an N-MNIST recording is spike-exact against golden") {
+  if (!testutil::shared_data_present()) {
+    WARN("shared data absent: skipped");
+    return;
+  }
+  const auto dir = testutil::fresh_dir("sinabs");
+  const auto r = spikechip(
+      fmt::format("run --model '{}' --dt 1 --input '{}' --bin-us 10000 --out '{}' --check-golden",
+                  testutil::shared("nir/cnn_sinabs.nir"),
+                  testutil::shared("events/tonic/sample_nmnist.bin"), dir.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("golden check passed (32 steps)"));
+  CHECK_THAT(read_text(dir / "report.json"), Catch::Contains("\"samples\": 1"));
+}
