@@ -77,7 +77,8 @@ TEST_CASE("sim sparse: active_since follows the delays (layer_sequential vs pipe
           "[sim][sparse]") {
   for (auto sem : {isa::Semantics::layer_sequential, isa::Semantics::pipelined}) {
     const uint32_t d = sem == isa::Semantics::pipelined;
-    sim::SparseSites s(image_of(chain(sem, 0)));
+    const isa::ProgramImage img = image_of(chain(sem, 0));  // SparseSites keeps pointers into it
+    sim::SparseSites s(img);
     s.reset();
     std::vector<sim::SparseSites::Message> msgs;
     s.activate_input(frame({5}), 0, 2, msgs);  // site (1, 1) first occupied at step 2

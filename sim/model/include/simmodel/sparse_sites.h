@@ -25,6 +25,7 @@ class SparseSites {
 
   // Builds the plan; throws isa::InputError when the image asks for a sparse conv the rules
   // cannot serve (its source carries no set, or a gated layer carries none).
+  // Keeps pointers into `image`, which must outlive this object.
   explicit SparseSites(const isa::ProgramImage& image);
 
   bool any() const { return any_; }  // some layer keeps a set
