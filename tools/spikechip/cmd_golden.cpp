@@ -61,16 +61,11 @@ int run_golden(const std::vector<std::string>& args) {
   const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, lm.image);
   cli::ProbeCsv probe_csv(probes, lm.image);
   std::vector<isa::NeuronState> probed;
-  const workloads::Frames frames = cli::load_input(in, net.layers[0].shape);
-  std::vector<int64_t> labels;
-  if (!in.labels.empty()) {
-    labels = workloads::load_labels(in.labels);
-    if (labels.size() != frames.samples)
-      throw isa::InputError(
-          fmt::format("{}: {} labels for {} samples", in.labels, labels.size(), frames.samples));
-  }
-  const auto inputs =
-      cli::to_spike_frames(frames, net.input_frac_bits, lm.arch.config.core.input_bits);
+  // The image carries the network's input shape and fixed point (codegen copies them).
+  const cli::Workload wl = cli::load_workload(in, lm.image, lm.arch.config.core.input_bits);
+  const workloads::Frames& frames = wl.frames;
+  const std::vector<int64_t>& labels = wl.labels;
+  const auto& inputs = wl.inputs;
   cli::OutputDir dir(out);
   const auto t0 = std::chrono::steady_clock::now();
   compiler::GoldenExecutor exec(net, lm.arch.config.semantics,

@@ -54,16 +54,10 @@ int run_run(const std::vector<std::string>& args) {
         model));
   const auto& image = lm.image;
   const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, image);
-  const workloads::Frames frames = cli::load_input(in, image.layers.at(0).shape);
-  std::vector<int64_t> labels;
-  if (!in.labels.empty()) {
-    labels = workloads::load_labels(in.labels);
-    if (labels.size() != frames.samples)
-      throw isa::InputError(
-          fmt::format("{}: {} labels for {} samples", in.labels, labels.size(), frames.samples));
-  }
-  const auto inputs =
-      cli::to_spike_frames(frames, image.input_frac_bits, lm.arch.config.core.input_bits);
+  const cli::Workload wl = cli::load_workload(in, image, lm.arch.config.core.input_bits);
+  const workloads::Frames& frames = wl.frames;
+  const std::vector<int64_t>& labels = wl.labels;
+  const auto& inputs = wl.inputs;
   cli::OutputDir dir(out);
 
   std::optional<cli::GoldenChecker> checker;

@@ -56,6 +56,20 @@ workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>
   return f;
 }
 
+Workload load_workload(const InputOptions& in, const isa::ProgramImage& image,
+                       uint32_t input_bits) {
+  Workload w;
+  w.frames = load_input(in, image.layers.at(0).shape);
+  if (!in.labels.empty()) {
+    w.labels = workloads::load_labels(in.labels);
+    if (w.labels.size() != w.frames.samples)
+      throw isa::InputError(fmt::format("{}: {} labels for {} samples", in.labels, w.labels.size(),
+                                        w.frames.samples));
+  }
+  w.inputs = to_spike_frames(w.frames, image.input_frac_bits, input_bits);
+  return w;
+}
+
 std::vector<std::vector<isa::SpikeFrame>> to_spike_frames(const workloads::Frames& frames,
                                                           uint32_t frac_bits, uint32_t input_bits) {
   std::vector<std::vector<isa::SpikeFrame>> out(frames.samples);

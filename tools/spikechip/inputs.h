@@ -29,4 +29,13 @@ workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>
 std::vector<std::vector<isa::SpikeFrame>> to_spike_frames(const workloads::Frames& frames,
                                                           uint32_t frac_bits, uint32_t input_bits);
 
+// A workload as golden and run consume it: frames for the image's input layer, labels (checked
+// against the sample count; empty without --labels) and the host's quantised spike frames.
+struct Workload {
+  workloads::Frames frames;
+  std::vector<int64_t> labels;
+  std::vector<std::vector<isa::SpikeFrame>> inputs;  // [sample][step]
+};
+Workload load_workload(const InputOptions& in, const isa::ProgramImage& image, uint32_t input_bits);
+
 }  // namespace cli
