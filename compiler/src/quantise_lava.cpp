@@ -4,6 +4,10 @@
 // proc/lif/models.py, PyLifModelBitAcc). Every conversion truncates toward zero (Python's int()):
 //   weight     mantissa = trunc(w x 256), exponent (weight_shift) 6: Loihi's activation is
 //              MSB-aligned by 6 bits (act_shift), so a mantissa m adds m << 6 to the input.
+//              When a projection's largest |w| x 256 does not fit the mantissa, its weight
+//              exponent e (Loihi's weight_exp, 0..7) is raised until it does: mantissa =
+//              trunc(w x 2^(8-e)), weight_shift 6 + e. The script has no such step (it
+//              overflows); with e = 0 (every weight fits) the mapping is the script's exactly.
 //   threshold  (trunc(theta x 131071) >> 9) << 6: the script's vth, then Loihi's vth_shift of 6;
 //              vth is 17-bit unsigned (0..131071). v_reset the same way (Lava resets to 0).
 //   biases     trunc(b x 256) << 6, in the weights' units (our biases are input-sized).
@@ -37,8 +41,20 @@ constexpr int kVthDrop = 9;                                // ... then >> 9
 constexpr int64_t kVthMax = 131071;                        // Loihi vth: 17-bit unsigned
 constexpr double kScale = kWeightUnit * (1 << kActShift);  // hardware units per membrane unit
 
+constexpr int kMaxWeightExp = 7;  // Loihi's weight_exp: -8..7
+
 int64_t clip(int64_t x, int64_t lo, int64_t hi) {
   return std::clamp(x, lo, hi);
+}
+
+// The smallest weight exponent e in 0..7 at which every trunc(w x 256 / 2^e) fits +-wmax
+// (7 if none does: the rest clip, and the report counts them).
+int weight_exponent(const std::vector<double>& ws, int64_t wmax) {
+  double big = 0;
+  for (double w : ws) big = std::max(big, std::abs(w));
+  for (int e = 0; e < kMaxWeightExp; ++e)
+    if (std::trunc(big * std::ldexp(kWeightUnit, -e)) <= double(wmax)) return e;
+  return kMaxWeightExp;
 }
 
 }  // namespace
@@ -63,30 +79,35 @@ Network quantise_lava_loihi(Network net, const arch::ArchConfig& arch,
       }
       const std::vector<double> ws =
           p.kind == ProjectionKind::pool ? std::vector<double>{p.pool_gain} : p.weight;
-      p.weight_shift = kActShift;
+      const int exp = weight_exponent(ws, wmax);
+      const double unit = std::ldexp(kWeightUnit, -exp);  // hardware mantissa per weight unit
+      p.weight_shift = static_cast<uint32_t>(kActShift + exp);
       p.qweight.resize(ws.size());
       double big = 0;  // the projection's largest |w|, shown in the notes
       int32_t big_q = 0;
+      uint64_t clipped = 0;
       for (size_t i = 0; i < ws.size(); ++i) {
-        const double m = std::trunc(ws[i] * kWeightUnit);
+        const double m = std::trunc(ws[i] * unit);
         const auto q = static_cast<int32_t>(std::clamp(m, double(-wmax), double(wmax)));
         p.qweight[i] = q;
         ++rep.weights;
         if (ws[i] != 0) ++rep.nonzero;
-        if (std::abs(m) > double(wmax)) ++rep.saturated;
+        if (std::abs(m) > double(wmax)) ++clipped;
         if (ws[i] != 0 && q == 0) ++rep.zeroed;
-        rep.max_abs_error = std::max(rep.max_abs_error, std::abs(q / kWeightUnit - ws[i]));
+        rep.max_abs_error = std::max(rep.max_abs_error, std::abs(q / unit - ws[i]));
         if (std::abs(ws[i]) > big) {
           big = std::abs(ws[i]);
           big_q = q;
         }
       }
+      rep.saturated += clipped;
       max_w = std::max(max_w, big);
       if (!ws.empty())
         notes.push_back(fmt::format(
-            "weight{} {:.6g} -> {} << {} (x256, truncated{})",
-            p.origin.empty() ? "" : " (" + p.origin + ")", big_q < 0 ? -big : big, big_q, kActShift,
-            rep.saturated ? fmt::format(", {} clipped to +-{}", rep.saturated, wmax) : ""));
+            "weight{} {:.6g} -> {} << {} (x{:g}, truncated{}{})",
+            p.origin.empty() ? "" : " (" + p.origin + ")", big_q < 0 ? -big : big, big_q,
+            p.weight_shift, unit, exp ? fmt::format(", weight exponent {}", exp) : "",
+            clipped ? fmt::format(", {} clipped to +-{}", clipped, wmax) : ""));
     }
     rep.max_rel_error = max_w > 0 ? rep.max_abs_error / max_w : 0;
 

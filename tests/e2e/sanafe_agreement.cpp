@@ -66,11 +66,12 @@ TEST_CASE("e2e sanafe: conv_s1 on the loihi preset matches SANA-FE's counts", "[
   }
   // Loihi's fan-in of 4,096 axons per core is smaller than the 5,408-input Linear of conv_s1,
   // so the preset itself rejects the network (see compiler_cli.cpp); the fan-in is raised here
-  // to 8,192 (the default chip's). The preset's `lava_loihi` quantisation (the Lava script's
-  // fixed point) currently maps these integer weights -7..7 to a scale that clips every one of
-  // them to +-255 (the report's quantisation notes say so) and the counts drop to 3209/1800/4;
-  // SANA-FE's network is already integer, so the exact power-of-two scaling is used here.
-  // Everything else (mesh, cores, memories, NoC, timing) is Loihi's.
+  // to 8,192 (the default chip's). The preset's `lava_loihi` quantisation is the Lava script's
+  // fixed point, which maps the threshold 16 to (trunc(16 x 131071) >> 9) / 256 = 15.996: a
+  // neuron at exactly v = 16 fires there and not under NIR's strict v > 16, so that mapping
+  // runs a slightly different network (13116/36869/240 spikes). SANA-FE runs the integer
+  // network as it is, and so does the exact power-of-two quantisation used here. Everything
+  // else (mesh, cores, memories, NoC, timing) is Loihi's.
   const std::string loihi =
       "--arch loihi --set core.fan_in=8192 --set core.quantisation=power_of_two";
   check_conv_s1(loihi, kPipelined);

@@ -75,8 +75,16 @@ TEST_CASE("lava_loihi: CubaLIF adds Loihi's ds_offset to the current decay; IF h
   CHECK(i.net.layers.at(1).inputs[0].qweight == std::vector<int32_t>{128, -128});  // dt R W = .5
   CHECK(i.net.layers.at(1).qparams[0].threshold == 255 << 6);
 
-  // Weights beyond the mantissa clip to +-(2^(weight_bits-1) - 1) and are counted.
+  // Weights beyond the mantissa raise the projection's weight exponent (Loihi's weight_exp):
+  // dt R W = 3 -> x256 = 768 > 255, so e = 2: trunc(3 x 64) = 192 << (6 + 2), exact.
   const auto big = compile_on(one_neuron(b::if_neuron("n", {1}, 1e4, 1.0), 3.0), "loihi");
-  CHECK(big.net.layers.at(1).inputs[0].qweight == std::vector<int32_t>{255, -255});
-  CHECK(big.quant.at(0).saturated == 2);
+  CHECK(big.net.layers.at(1).inputs[0].qweight == std::vector<int32_t>{192, -192});
+  CHECK(big.net.layers.at(1).inputs[0].weight_shift == 8);
+  CHECK(big.quant.at(0).saturated == 0);
+  CHECK_THAT(big.quant.at(0).notes, Catch::Contains("weight exponent 2"));
+  // Past the largest exponent (7: x2) the rest clip to +-(2^(weight_bits-1) - 1), counted.
+  const auto huge = compile_on(one_neuron(b::if_neuron("n", {1}, 1e4, 1.0), 400.0), "loihi");
+  CHECK(huge.net.layers.at(1).inputs[0].qweight == std::vector<int32_t>{255, -255});
+  CHECK(huge.net.layers.at(1).inputs[0].weight_shift == 13);
+  CHECK(huge.quant.at(0).saturated == 2);
 }
