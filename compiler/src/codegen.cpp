@@ -78,12 +78,28 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
     img.layers.push_back(std::move(li));
   }
   const bool pipelined = arch.semantics == isa::Semantics::pipelined;
-  // Which mesh cores consume each layer's spikes.
-  std::vector<std::set<uint32_t>> consumers(net.layers.size());
+  // Which mesh cores take each source layer's neurons: (core, range) per projection.
+  struct Taker {
+    uint32_t core;
+    SourceRange range;
+  };
+  std::vector<std::vector<Taker>> takers(net.layers.size());
   for (const auto& s : m.segments)
-    for (const auto& p : net.layers[s.layer].inputs)
-      consumers[p.source].insert(m.core_position[s.core]);
-  img.host_input.dest_cores.assign(consumers[0].begin(), consumers[0].end());
+    for (size_t k = 0; k < s.sources.size(); ++k)
+      if (s.sources[k].size() > 0)
+        takers[net.layers[s.layer].inputs[k].source].push_back(
+            {m.core_position[s.core], s.sources[k]});
+  // The cores that take some of the neurons [b, e) of `layer`: a segment's multicast route.
+  const auto consumers = [&](uint32_t layer, uint32_t b, uint32_t e) {
+    std::set<uint32_t> cores;
+    for (const Taker& t : takers[layer])
+      if (t.range.begin < e && b < t.range.end) cores.insert(t.core);
+    return cores;
+  };
+  {
+    const auto host = consumers(0, 0, net.layers[0].size);
+    img.host_input.dest_cores.assign(host.begin(), host.end());
+  }
 
   std::map<uint32_t, std::vector<const SegmentPlan*>> by_core;  // mesh index -> segments
   for (const auto& s : m.segments) by_core[m.core_position[s.core]].push_back(&s);
@@ -105,7 +121,10 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
       seg.membrane_base = membrane;
       membrane += sp.count;
       seg.param_base = static_cast<uint32_t>(cp.params.size());
-      if (layer.qparams.size() == 1) {
+      seg.partial = sp.partial ? 1 : 0;
+      if (sp.partial) {
+        seg.param_count = 0;  // never updated
+      } else if (layer.qparams.size() == 1) {
         seg.param_count = 1;
         cp.params.push_back(layer.qparams[0]);
       } else {
@@ -114,7 +133,9 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
                          layer.qparams.begin() + sp.begin + sp.count);
       }
       cp.segments.push_back(seg);
-      for (const auto& p : layer.inputs) {
+      for (size_t k = 0; k < layer.inputs.size(); ++k) {
+        const Projection& p = layer.inputs[k];
+        const SourceRange src = sp.sources[k];
         isa::Projection d;
         d.source_layer = p.source;
         d.segment = static_cast<uint32_t>(si);
@@ -122,11 +143,13 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
         d.source_neurons = net.layers[p.source].size;
         d.weight_base = static_cast<uint32_t>(cp.weights.size());
         d.weight_shift = p.weight_shift;
+        d.source_begin = src.begin;
+        d.source_end = src.end;
         d.geom = p.geom;
         const uint32_t S = d.source_neurons;
         switch (p.kind) {
           case ProjectionKind::fc:
-            for (uint32_t i = 0; i < S; ++i)
+            for (uint32_t i = src.begin; i < src.end; ++i)
               for (uint32_t j = 0; j < sp.count; ++j)
                 cp.weights.push_back(narrow(p.qweight[size_t{sp.begin + j} * S + i]));
             break;
@@ -147,26 +170,39 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
         }
         d.weight_count = static_cast<uint32_t>(cp.weights.size()) - d.weight_base;
         prologue.push_back({au_opcode(p), static_cast<uint32_t>(cp.projections.size()), 0, 0});
-        prologue_comments.push_back(fmt::format("{} -> {} [{}..{}) via {}",
-                                                net.layers[p.source].name, layer.name, sp.begin,
-                                                sp.begin + sp.count, p.origin));
+        prologue_comments.push_back(fmt::format(
+            "{}{} -> {} [{}..{}){} via {}", net.layers[p.source].name,
+            src.size() == S ? "" : fmt::format(" [{}..{})", src.begin, src.end), layer.name,
+            sp.begin, sp.begin + sp.count, sp.partial ? " partial sums" : "", p.origin));
         cp.projections.push_back(d);
       }
-      if (!consumers[sp.layer].empty()) {
+      const std::set<uint32_t> dests =
+          sp.partial ? std::set<uint32_t>{m.core_position[m.segments[sp.owner].core]}
+                     : consumers(sp.layer, sp.begin, sp.begin + sp.count);
+      if (!dests.empty()) {
         route_of[si] = static_cast<int>(cp.routes.size());
-        cp.routes.push_back({{consumers[sp.layer].begin(), consumers[sp.layer].end()}});
+        cp.routes.push_back({{dests.begin(), dests.end()}});
       }
     }
     cp.code = prologue;
     comments = prologue_comments;
     const uint32_t body = static_cast<uint32_t>(cp.code.size());
     uint8_t spike_bits = 1;  // the SPKBITS register's value at reset
-    for (uint32_t phase = 0; phase < m.phases_per_step; ++phase) {
+    for (uint32_t phase = 0; phase < m.phases.size(); ++phase) {
+      const PhasePlan& ph = m.phases[phase];
       for (size_t si = 0; si < segs.size(); ++si) {
         const SegmentPlan& sp = *segs[si];
-        if (!pipelined && m.levels[sp.layer] != phase) continue;
+        if (!pipelined && m.levels[sp.layer] != ph.level) continue;
+        if (sp.partial != ph.psum) continue;
         const Layer& layer = net.layers[sp.layer];
         const auto s = static_cast<uint32_t>(si);
+        if (sp.partial) {
+          cp.code.push_back({isa::Opcode::psum, s, static_cast<uint32_t>(route_of[si]), 0});
+          comments.push_back(fmt::format("{} neurons [{}..{}): partial sums to core {}", layer.name,
+                                         sp.begin, sp.begin + sp.count,
+                                         m.core_position[m.segments[sp.owner].core]));
+          continue;
+        }
         if (layer.spike_bits != spike_bits) {
           spike_bits = layer.spike_bits;
           cp.code.push_back({isa::Opcode::setbits, spike_bits, 0, 0});
@@ -188,7 +224,7 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
         }
       }
       cp.code.push_back({isa::Opcode::bar, 0, 0, 0});
-      comments.push_back(fmt::format("end of phase {}", phase));
+      comments.push_back(fmt::format("end of phase {}{}", phase, ph.psum ? " (partial sums)" : ""));
     }
     cp.code.push_back({isa::Opcode::loopt, body, 0, 0});
     comments.push_back("");

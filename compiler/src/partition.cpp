@@ -1,11 +1,15 @@
 // Partition: split each layer into segments that fit a core (neurons, weight memory, fan-in),
-// then pack segments into logical cores first-fit, in layer order.
+// then pack segments into logical cores first-fit, in layer order. A layer whose fan-in exceeds
+// a core's is split by sources too: each slice of its sources gets its own segments (partial
+// sums, forwarded by PSUM to the slice-0 segment that updates the neurons).
 #include <fmt/core.h>
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "compiler/mapping.h"
+#include "compiler/sparse_sites.h"
 #include "isa/error.h"
 
 namespace compiler {
@@ -31,12 +35,21 @@ uint32_t unit_neurons(const Layer& l) {
   return 1;
 }
 
-uint64_t weights_per_unit(const Layer& l, const Network& net, uint32_t unit) {
+uint32_t fan_in(const Layer& l, const Network& net) {
+  std::set<uint32_t> sources;
+  for (const auto& p : l.inputs) sources.insert(p.source);
+  uint32_t n = 0;
+  for (uint32_t s : sources) n += net.layers[s].size;
+  return n;
+}
+
+uint64_t weights_per_unit(const Layer& l, const std::vector<SourceRange>& sources, uint32_t unit) {
   uint64_t w = 0;
-  for (const auto& p : l.inputs) {
+  for (size_t k = 0; k < l.inputs.size(); ++k) {
+    const auto& p = l.inputs[k];
     switch (p.kind) {
       case ProjectionKind::fc:
-        w += uint64_t{net.layers[p.source].size} * unit;
+        w += uint64_t{sources[k].size()} * unit;
         break;
       case ProjectionKind::conv:
         w += uint64_t{p.geom.in_c / p.geom.groups} * p.geom.k_h * p.geom.k_w;
@@ -51,12 +64,77 @@ uint64_t weights_per_unit(const Layer& l, const Network& net, uint32_t unit) {
   return w;
 }
 
-uint32_t fan_in(const Layer& l, const Network& net) {
-  std::set<uint32_t> sources;
-  for (const auto& p : l.inputs) sources.insert(p.source);
+// Distinct source neurons a set of ranges needs (a core's axons): ranges of the same source
+// layer are merged by identity (the slices of one layer are disjoint, so overlaps between
+// different ranges of one layer do not occur in a partition).
+using AxonSet = std::set<std::tuple<uint32_t, uint32_t, uint32_t>>;  // (layer, begin, end)
+
+AxonSet axons_of(const Layer& l, const std::vector<SourceRange>& sources) {
+  AxonSet a;
+  for (size_t k = 0; k < l.inputs.size(); ++k)
+    if (sources[k].size() > 0) a.insert({l.inputs[k].source, sources[k].begin, sources[k].end});
+  return a;
+}
+
+uint32_t axon_count(const AxonSet& a) {
   uint32_t n = 0;
-  for (uint32_t s : sources) n += net.layers[s].size;
+  for (const auto& [layer, b, e] : a) n += e - b;
   return n;
+}
+
+// Fan-in splitting: the layer's sources cut into slices of at most `cap` neurons, each a
+// range per input projection. Slices follow the source layers' segments (so a source
+// segment's spikes go only to the cores of the slices that take them); a segment larger than
+// the cap, and the host's input layer, are cut into ranges of `cap`.
+std::vector<std::vector<SourceRange>> fan_in_slices(const Network& net, uint32_t l,
+                                                    const std::vector<SegmentPlan>& done,
+                                                    uint32_t cap) {
+  const Layer& layer = net.layers[l];
+  std::vector<uint32_t> srcs;  // distinct source layers, ascending
+  for (const auto& p : layer.inputs) srcs.push_back(p.source);
+  std::sort(srcs.begin(), srcs.end());
+  srcs.erase(std::unique(srcs.begin(), srcs.end()), srcs.end());
+  struct Block {
+    uint32_t layer, begin, end;
+  };
+  std::vector<Block> blocks;
+  for (uint32_t src : srcs) {
+    if (src >= l)
+      throw isa::InputError(fmt::format(
+          "layer '{}' does not fit: fan-in {} source neurons exceeds the core's fan_in capacity "
+          "{}, and splitting the fan-in of a layer fed back by a recurrent edge (from '{}') is "
+          "not supported",
+          layer.name, fan_in(layer, net), cap, net.layers[src].name));
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
+    for (const auto& s : done)
+      if (s.layer == src && !s.partial) ranges.push_back({s.begin, s.begin + s.count});
+    if (ranges.empty()) ranges.push_back({0, net.layers[src].size});  // the input layer
+    std::sort(ranges.begin(), ranges.end());
+    for (auto [b, e] : ranges)
+      for (uint32_t x = b; x < e; x += cap) blocks.push_back({src, x, std::min(e, x + cap)});
+  }
+  std::vector<std::vector<Block>> groups(1);
+  uint32_t used = 0;
+  for (const Block& b : blocks) {
+    if (used + (b.end - b.begin) > cap && !groups.back().empty()) {
+      groups.emplace_back();
+      used = 0;
+    }
+    groups.back().push_back(b);
+    used += b.end - b.begin;
+  }
+  std::vector<std::vector<SourceRange>> slices;
+  for (const auto& g : groups) {
+    std::vector<SourceRange> r(layer.inputs.size());
+    for (size_t k = 0; k < layer.inputs.size(); ++k)
+      for (const Block& b : g) {
+        if (b.layer != layer.inputs[k].source) continue;
+        if (r[k].size() == 0) r[k] = {b.begin, b.end};
+        r[k].end = b.end;  // blocks of one layer in a group are consecutive
+      }
+    slices.push_back(std::move(r));
+  }
+  return slices;
 }
 
 }  // namespace
@@ -66,16 +144,24 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
   const uint64_t weight_cap = core.synapse_memory_bytes * 8 / core.weight_bits;
   Mapping m;
   m.levels = schedule_levels(net);
+  m.fan_in_slices.assign(net.layers.size(), 1);
+  const SparsePlan sparse = plan_sparse(net);
   for (uint32_t l = 1; l < net.layers.size(); ++l) {
     const Layer& layer = net.layers[l];
+    std::vector<std::vector<SourceRange>> slices(1);
+    for (const auto& p : layer.inputs) slices[0].push_back({0, net.layers[p.source].size});
     const uint32_t fi = fan_in(layer, net);
-    if (fi > core.fan_in)
-      throw isa::InputError(fmt::format(
-          "layer '{}' does not fit: fan-in {} source neurons exceeds the core's fan_in capacity "
-          "{} by {}",
-          layer.name, fi, core.fan_in, fi - core.fan_in));
+    if (fi > core.fan_in) {
+      if (sparse.tracked[l])
+        throw isa::InputError(fmt::format(
+            "layer '{}' does not fit: fan-in {} source neurons exceeds the core's fan_in "
+            "capacity {} by {}, and its fan-in cannot be split across cores because it keeps "
+            "active sites for sparse convolution",
+            layer.name, fi, core.fan_in, fi - core.fan_in));
+      slices = fan_in_slices(net, l, m.segments, core.fan_in);
+    }
+    m.fan_in_slices[l] = static_cast<uint32_t>(slices.size());
     const uint32_t unit = unit_neurons(layer);
-    const uint64_t wpu = weights_per_unit(layer, net, unit);
     const uint32_t units = layer.size / unit;
     uint64_t max_units = core.neurons / unit;
     if (max_units == 0)
@@ -83,49 +169,56 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
           "layer '{}' does not fit: one output channel has {} neurons, the core holds {} "
           "(short by {})",
           layer.name, unit, core.neurons, unit - core.neurons));
-    if (wpu > 0) max_units = std::min<uint64_t>(max_units, (weight_cap - 1) / wpu);
-    if (max_units == 0)
+    std::vector<uint64_t> wpu(slices.size());
+    for (size_t k = 0; k < slices.size(); ++k) {
+      wpu[k] = weights_per_unit(layer, slices[k], unit);
+      if (wpu[k] > 0) max_units = std::min<uint64_t>(max_units, (weight_cap - 1) / wpu[k]);
+    }
+    if (max_units == 0) {
+      const uint64_t w = *std::max_element(wpu.begin(), wpu.end());
       throw isa::InputError(fmt::format(
-          "layer '{}' does not fit: {} {} needs {} weights ({} bytes), the core's synapse memory "
+          "layer '{}' does not fit: {} needs {} weights ({} bytes), the core's synapse memory "
           "holds {} bytes (short by {} bytes)",
-          layer.name, unit == 1 ? "one neuron" : "one output channel", unit == 1 ? "" : "", wpu,
-          wpu * core.weight_bits / 8, core.synapse_memory_bytes,
-          wpu * core.weight_bits / 8 + 1 - core.synapse_memory_bytes));
+          layer.name, unit == 1 ? "one neuron" : "one output channel", w, w * core.weight_bits / 8,
+          core.synapse_memory_bytes, w * core.weight_bits / 8 + 1 - core.synapse_memory_bytes));
+    }
+    // Every slice uses the same pieces, so a partial segment feeds exactly one owner.
     const uint32_t pieces = static_cast<uint32_t>((units + max_units - 1) / max_units);
     for (uint32_t k = 0; k < pieces; ++k) {
       const uint32_t u0 = static_cast<uint32_t>(uint64_t{units} * k / pieces);
       const uint32_t u1 = static_cast<uint32_t>(uint64_t{units} * (k + 1) / pieces);
-      SegmentPlan s;
-      s.layer = l;
-      s.begin = u0 * unit;
-      s.count = (u1 - u0) * unit;
-      s.weights = wpu * (u1 - u0) + (wpu == 0 ? 1 : 0);
-      m.segments.push_back(s);
+      const auto owner = static_cast<uint32_t>(m.segments.size());
+      for (size_t sl = 0; sl < slices.size(); ++sl) {
+        SegmentPlan s;
+        s.layer = l;
+        s.begin = u0 * unit;
+        s.count = (u1 - u0) * unit;
+        s.weights = wpu[sl] * (u1 - u0) + (wpu[sl] == 0 ? 1 : 0);
+        s.sources = slices[sl];
+        s.partial = sl > 0;
+        s.owner = owner;
+        m.segments.push_back(std::move(s));
+      }
     }
   }
   // First-fit packing into logical cores.
   struct CoreLoad {
     uint64_t neurons = 0, weights = 0;
-    std::set<uint32_t> sources;
-    uint32_t fan_in = 0;
+    AxonSet axons;
   };
   std::vector<CoreLoad> cores;
   for (auto& s : m.segments) {
-    const Layer& layer = net.layers[s.layer];
-    std::set<uint32_t> srcs;
-    for (const auto& p : layer.inputs) srcs.insert(p.source);
+    const AxonSet need = axons_of(net.layers[s.layer], s.sources);
     bool placed = false;
     for (uint32_t c = 0; c < cores.size() && !placed; ++c) {
       auto& cl = cores[c];
-      uint32_t extra = 0;
-      for (uint32_t src : srcs)
-        if (!cl.sources.count(src)) extra += net.layers[src].size;
+      AxonSet merged = cl.axons;
+      merged.insert(need.begin(), need.end());
       if (cl.neurons + s.count <= core.neurons && cl.weights + s.weights <= weight_cap &&
-          cl.fan_in + extra <= core.fan_in) {
+          axon_count(merged) <= core.fan_in) {
         cl.neurons += s.count;
         cl.weights += s.weights;
-        cl.fan_in += extra;
-        cl.sources.insert(srcs.begin(), srcs.end());
+        cl.axons = std::move(merged);
         s.core = c;
         placed = true;
       }
@@ -134,8 +227,7 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
       CoreLoad cl;
       cl.neurons = s.count;
       cl.weights = s.weights;
-      cl.sources = srcs;
-      for (uint32_t src : srcs) cl.fan_in += net.layers[src].size;
+      cl.axons = need;
       s.core = static_cast<uint32_t>(cores.size());
       cores.push_back(std::move(cl));
     }
@@ -146,9 +238,20 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     throw isa::InputError(fmt::format(
         "the network does not fit: it needs {} cores, the {}x{} mesh has {} (short by {})",
         m.logical_cores, arch.mesh.x, arch.mesh.y, mesh, m.logical_cores - mesh));
+  // Phases: one per schedule level (pipelined: one), each preceded by a PSUM phase when one
+  // of its layers has a split fan-in (docs/execution-model.md).
+  const bool pipelined = arch.semantics == isa::Semantics::pipelined;
   uint32_t max_level = 0;
   for (uint32_t lv : m.levels) max_level = std::max(max_level, lv);
-  m.phases_per_step = arch.semantics == isa::Semantics::pipelined ? 1 : max_level + 1;
+  const uint32_t last = pipelined ? 0 : max_level;
+  for (uint32_t lv = 0; lv <= last; ++lv) {
+    bool split = false;
+    for (uint32_t l = 1; l < net.layers.size(); ++l)
+      split |= m.fan_in_slices[l] > 1 && (pipelined || m.levels[l] == lv);
+    if (split) m.phases.push_back({true, lv});
+    m.phases.push_back({false, lv});
+  }
+  m.phases_per_step = static_cast<uint32_t>(m.phases.size());
   return m;
 }
 

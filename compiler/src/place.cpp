@@ -27,10 +27,16 @@ void place(const Network& net, const arch::ArchConfig& arch, Mapping& m) {
   std::vector<std::vector<uint32_t>> cores_of_layer(net.layers.size());
   for (const auto& s : m.segments) cores_of_layer[s.layer].push_back(s.core);
   std::map<std::pair<uint32_t, uint32_t>, uint64_t> traffic;
-  for (const auto& s : m.segments)
-    for (const auto& p : net.layers[s.layer].inputs)
-      for (uint32_t src_core : cores_of_layer[p.source])
-        if (src_core != s.core) traffic[{src_core, s.core}] += net.layers[p.source].size;
+  // A split fan-in weighs the share it takes, and a partial segment's sums go to its owner.
+  for (const auto& s : m.segments) {
+    const auto& inputs = net.layers[s.layer].inputs;
+    for (size_t k = 0; k < inputs.size(); ++k)
+      for (uint32_t src_core : cores_of_layer[inputs[k].source])
+        if (src_core != s.core && s.sources[k].size() > 0)
+          traffic[{src_core, s.core}] += s.sources[k].size();
+    const uint32_t owner_core = m.segments[s.owner].core;
+    if (s.partial && owner_core != s.core) traffic[{s.core, owner_core}] += s.count;
+  }
   std::vector<std::pair<std::pair<uint32_t, uint32_t>, uint64_t>> edges(traffic.begin(),
                                                                         traffic.end());
   // pos[k]: mesh slot of logical core k; slots beyond logical cores are free.

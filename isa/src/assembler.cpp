@@ -396,9 +396,9 @@ class Assembler {
 
   void segment(const std::vector<Token>& toks) {
     expect_index(toks, cur().segments.size(),
-                 ".segment I layer= begin= count= membrane= params= nparams=");
-    constexpr std::string_view keys[] = {"layer",    "begin",  "count",
-                                         "membrane", "params", "nparams"};
+                 ".segment I layer= begin= count= membrane= params= nparams= [partial=1]");
+    constexpr std::string_view keys[] = {"layer",  "begin",   "count",  "membrane",
+                                         "params", "nparams", "partial"};
     auto f = fields(toks, 2, keys, ".segment");
     Segment s;
     take(f, "layer", &s.layer, ".segment");
@@ -407,6 +407,11 @@ class Assembler {
     take(f, "membrane", &s.membrane_base, ".segment");
     take(f, "params", &s.param_base, ".segment");
     take(f, "nparams", &s.param_count, ".segment");
+    take(f, "partial", &s.partial, ".segment");
+    if (s.partial > 1) {
+      const KeyValue& kv = f["partial"];
+      fail(kv.value_col, fmt::format(".segment partial = {} (expected 0 or 1)", s.partial));
+    }
     check_layer_ref(f, "layer", s.layer);
     cur().segments.push_back(s);
   }
@@ -414,11 +419,11 @@ class Assembler {
   void projection(const std::vector<Token>& toks) {
     expect_index(
         toks, cur().projections.size(),
-        ".projection I source= segment= delay= neurons= weights= nweights= shift= [in=CxHxW "
-        "out=CxHxW k=HxW stride=HxW pad=HxW dil=HxW groups=G]");
-    constexpr std::string_view keys[] = {"source",   "segment", "delay", "neurons", "weights",
-                                         "nweights", "shift",   "in",    "out",     "k",
-                                         "stride",   "pad",     "dil",   "groups"};
+        ".projection I source= segment= delay= neurons= weights= nweights= shift= [from= to=] "
+        "[in=CxHxW out=CxHxW k=HxW stride=HxW pad=HxW dil=HxW groups=G]");
+    constexpr std::string_view keys[] = {
+        "source", "segment", "delay", "neurons", "weights", "nweights", "shift", "from",
+        "to",     "in",      "out",   "k",       "stride",  "pad",      "dil",   "groups"};
     auto f = fields(toks, 2, keys, ".projection");
     Projection p;
     ConvGeometry& g = p.geom;
@@ -430,6 +435,15 @@ class Assembler {
     take(f, "weights", &p.weight_base, d);
     take(f, "nweights", &p.weight_count, d);
     take(f, "shift", &p.weight_shift, d);
+    p.source_end = p.source_neurons;  // the whole source layer unless from=/to= say otherwise
+    take(f, "from", &p.source_begin, d);
+    take(f, "to", &p.source_end, d);
+    if (p.source_begin > p.source_end || p.source_end > p.source_neurons) {
+      const KeyValue& kv = f.count("to") ? f["to"] : f["from"];
+      fail(kv.value_col ? kv.value_col : toks[0].col,
+           fmt::format(".projection from={} to={}: expected from <= to <= neurons ({})",
+                       p.source_begin, p.source_end, p.source_neurons));
+    }
     take_triple(f, "in", &g.in_c, &g.in_h, &g.in_w, d);
     take_triple(f, "out", &g.out_c, &g.out_h, &g.out_w, d);
     take_pair(f, "k", &g.k_h, &g.k_w, d);

@@ -105,10 +105,11 @@ class Disassembler {
     code(c);
     for (size_t i = 0; i < c.segments.size(); ++i) {
       const Segment& s = c.segments[i];
-      emit(fmt::format(".segment {} layer={} begin={} count={} membrane={} params={} nparams={}", i,
-                       s.layer, s.neuron_begin, s.neuron_count, s.membrane_base, s.param_base,
-                       s.param_count),
-           with_note(layer_name(s.layer), c, ListingItem::segment, i));
+      emit(fmt::format(".segment {} layer={} begin={} count={} membrane={} params={} nparams={}{}",
+                       i, s.layer, s.neuron_begin, s.neuron_count, s.membrane_base, s.param_base,
+                       s.param_count, s.partial ? " partial=1" : ""),
+           with_note(layer_name(s.layer) + (s.partial ? " (partial sums)" : ""), c,
+                     ListingItem::segment, i));
     }
     for (size_t i = 0; i < c.projections.size(); ++i) projection(c, i);
     for (size_t i = 0; i < c.params.size(); ++i) {
@@ -159,6 +160,8 @@ class Disassembler {
         "nweights={} shift={}",
         i, p.source_layer, p.segment, p.delay_steps, p.source_neurons, p.weight_base,
         p.weight_count, p.weight_shift);
+    if (p.source_begin != 0 || p.source_end != p.source_neurons)
+      line += fmt::format(" from={} to={}", p.source_begin, p.source_end);
     const ConvGeometry& g = p.geom;
     if (!(g == ConvGeometry{}))
       line += fmt::format(

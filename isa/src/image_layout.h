@@ -5,8 +5,8 @@
 namespace isa::scb {
 
 inline constexpr size_t kCoreCounts = 6;  // code, segments, projections, weights, params, routes
-inline constexpr size_t kSegmentBytes = 6 * 4;
-inline constexpr size_t kProjectionBytes = 22 * 4;
+inline constexpr size_t kSegmentBytes = 7 * 4;
+inline constexpr size_t kProjectionBytes = 24 * 4;
 inline constexpr size_t kWeightBytes = 2;
 inline constexpr size_t kParamsBytes = 4 * 4 + 2 * 2;
 inline constexpr size_t kInstrBytes = 8;

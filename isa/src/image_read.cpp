@@ -120,9 +120,11 @@ CoreProgram read_core(ByteReader& r, const ImageLimits& lim) {
   for (Segment& s : c.segments) {
     const size_t at = r.pos();
     for (uint32_t* f : {&s.layer, &s.neuron_begin, &s.neuron_count, &s.membrane_base, &s.param_base,
-                        &s.param_count})
+                        &s.param_count, &s.partial})
       *f = r.u32("segments");
     check_layer(r, at, s.layer, lim, "segment layer");
+    if (s.partial > 1)
+      r.fail(at, fmt::format("{}: segment partial = {} (expected 0 or 1)", r.context(), s.partial));
   }
 
   r.need_records(n_proj, scb::kProjectionBytes, "projections");
@@ -130,14 +132,18 @@ CoreProgram read_core(ByteReader& r, const ImageLimits& lim) {
   for (Projection& p : c.projections) {
     const size_t at = r.pos();
     ConvGeometry& g = p.geom;
-    for (uint32_t* f : {&p.source_layer, &p.segment,      &p.delay_steps,  &p.source_neurons,
-                        &p.weight_base,  &p.weight_count, &p.weight_shift, &g.in_c,
-                        &g.in_h,         &g.in_w,         &g.out_c,        &g.out_h,
-                        &g.out_w,        &g.k_h,          &g.k_w,          &g.stride_h,
-                        &g.stride_w,     &g.pad_h,        &g.pad_w,        &g.dil_h,
-                        &g.dil_w,        &g.groups})
+    for (uint32_t* f :
+         {&p.source_layer, &p.segment,      &p.delay_steps,  &p.source_neurons, &p.weight_base,
+          &p.weight_count, &p.weight_shift, &p.source_begin, &p.source_end,     &g.in_c,
+          &g.in_h,         &g.in_w,         &g.out_c,        &g.out_h,          &g.out_w,
+          &g.k_h,          &g.k_w,          &g.stride_h,     &g.stride_w,       &g.pad_h,
+          &g.pad_w,        &g.dil_h,        &g.dil_w,        &g.groups})
       *f = r.u32("projections");
     check_layer(r, at, p.source_layer, lim, "projection source_layer");
+    if (p.source_begin > p.source_end || p.source_end > p.source_neurons)
+      r.fail(at, fmt::format("{}: projection takes source neurons [{}, {}) (expected a range "
+                             "inside its {} source neurons)",
+                             r.context(), p.source_begin, p.source_end, p.source_neurons));
   }
 
   r.need_records(n_w, scb::kWeightBytes, "weights");

@@ -10,9 +10,9 @@ namespace isa {
 // The writer, the reader, the assembler and the disassembler list every field of these structs
 // by hand. A field added to program.h/arith.h changes a size here: then add it to all four
 // (and bump kImageFormatVersion) before updating the expected size.
-static_assert(sizeof(Segment) == 6 * 4, "Segment changed: update the .scb and .sasm formats");
+static_assert(sizeof(Segment) == 7 * 4, "Segment changed: update the .scb and .sasm formats");
 static_assert(sizeof(ConvGeometry) == 15 * 4, "ConvGeometry changed: update .scb and .sasm");
-static_assert(sizeof(Projection) == 7 * 4 + sizeof(ConvGeometry),
+static_assert(sizeof(Projection) == 9 * 4 + sizeof(ConvGeometry),
               "Projection changed: update the .scb and .sasm formats");
 static_assert(sizeof(NeuronParams) == 4 * 4 + 2 * 2,
               "NeuronParams changed: update the .scb and .sasm formats");
@@ -55,17 +55,18 @@ void write_core(ByteWriter& w, const CoreProgram& c) {
   w.u32(static_cast<uint32_t>(c.routes.size()));
   for (const Instr& in : c.code) w.u64(encode(in));
   for (const Segment& s : c.segments) {
-    for (uint32_t v :
-         {s.layer, s.neuron_begin, s.neuron_count, s.membrane_base, s.param_base, s.param_count})
+    for (uint32_t v : {s.layer, s.neuron_begin, s.neuron_count, s.membrane_base, s.param_base,
+                       s.param_count, s.partial})
       w.u32(v);
   }
   for (const Projection& p : c.projections) {
     const ConvGeometry& g = p.geom;
     for (uint32_t v :
-         {p.source_layer, p.segment, p.delay_steps, p.source_neurons, p.weight_base, p.weight_count,
-          p.weight_shift, g.in_c,    g.in_h,        g.in_w,           g.out_c,       g.out_h,
-          g.out_w,        g.k_h,     g.k_w,         g.stride_h,       g.stride_w,    g.pad_h,
-          g.pad_w,        g.dil_h,   g.dil_w,       g.groups})
+         {p.source_layer, p.segment,      p.delay_steps,  p.source_neurons, p.weight_base,
+          p.weight_count, p.weight_shift, p.source_begin, p.source_end,     g.in_c,
+          g.in_h,         g.in_w,         g.out_c,        g.out_h,          g.out_w,
+          g.k_h,          g.k_w,          g.stride_h,     g.stride_w,       g.pad_h,
+          g.pad_w,        g.dil_h,        g.dil_w,        g.groups})
       w.u32(v);
   }
   for (int16_t v : c.weights) w.i16(v);

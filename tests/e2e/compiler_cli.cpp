@@ -61,11 +61,36 @@ TEST_CASE("e2e compile: a network that does not fit names the layer, capacity an
     WARN("shared data absent: skipped");
     return;
   }
-  const auto r = spikechip(
-      fmt::format("compile '{}' --dt 1 --arch loihi", testutil::shared("sanafe/conv_s1.nir")));
+  const auto r =
+      spikechip(fmt::format("compile '{}' --dt 1 --arch loihi --set mesh.x=2 --set "
+                            "mesh.y=2",
+                            testutil::shared("sanafe/conv_s1.nir")));
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Catch::Contains("layer 'if3'") && Catch::Contains("fan_in") &&
-                        Catch::Contains("by 1312"));
+  CHECK_THAT(r.err, Catch::Contains("needs 12 cores") && Catch::Contains("2x2 mesh") &&
+                        Catch::Contains("short by 8"));
+  // Too little weight memory for one neuron's row names the layer and the shortfall.
+  const auto w = spikechip(fmt::format("compile '{}' --dt 1 --set core.synapse_memory=1KiB",
+                                       testutil::shared("sanafe/conv_s1.nir")));
+  CHECK(w.exit_code == 2);
+  CHECK_THAT(w.err, Catch::Contains("layer 'if3'") && Catch::Contains("synapse memory"));
+}
+
+TEST_CASE("e2e compile: a fan-in larger than a core's is split across cores") {
+  if (!testutil::shared_data_present()) {
+    WARN("shared data absent: skipped");
+    return;
+  }
+  // conv_s1's last layer has 5,408 inputs; a Loihi core has 4,096 axons.
+  const auto dir = testutil::fresh_dir("fanin");
+  const auto r = spikechip(fmt::format("compile '{}' --dt 1 --arch loihi --listing '{}/c.sasm'",
+                                       testutil::shared("sanafe/conv_s1.nir"), dir.string()));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("fan-in of 'if3' (5408 source neurons) split across 2 cores"));
+  const std::string listing = testutil::read_text(dir / "c.sasm");
+  CHECK_THAT(listing, Catch::Contains("PSUM seg=") && Catch::Contains("partial=1") &&
+                          Catch::Contains("from=0 to=") && Catch::Contains("to=5408"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("e2e compile: an unsupported node stops the compile with its name and type") {

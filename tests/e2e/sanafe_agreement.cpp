@@ -64,16 +64,15 @@ TEST_CASE("e2e sanafe: conv_s1 on the loihi preset matches SANA-FE's counts", "[
     WARN("shared data absent: skipped");
     return;
   }
-  // Loihi's fan-in of 4,096 axons per core is smaller than the 5,408-input Linear of conv_s1,
-  // so the preset itself rejects the network (see compiler_cli.cpp); the fan-in is raised here
-  // to 8,192 (the default chip's). The preset's `lava_loihi` quantisation is the Lava script's
-  // fixed point, which maps the threshold 16 to (trunc(16 x 131071) >> 9) / 256 = 15.996: a
-  // neuron at exactly v = 16 fires there and not under NIR's strict v > 16, so that mapping
-  // runs a slightly different network (13116/36869/240 spikes). SANA-FE runs the integer
-  // network as it is, and so does the exact power-of-two quantisation used here. Everything
-  // else (mesh, cores, memories, NoC, timing) is Loihi's.
-  const std::string loihi =
-      "--arch loihi --set core.fan_in=8192 --set core.quantisation=power_of_two";
+  // Loihi's fan-in of 4,096 axons per core is smaller than the 5,408-input Linear of conv_s1:
+  // the compiler splits that layer's fan-in across two cores (partial sums, PSUM), and the
+  // counts stay exact. The preset's `lava_loihi` quantisation is the Lava script's fixed point,
+  // which maps the threshold 16 to (trunc(16 x 131071) >> 9) / 256 = 15.996: a neuron at
+  // exactly v = 16 fires there and not under NIR's strict v > 16, so that mapping runs a
+  // slightly different network (13116/36869/240 spikes). SANA-FE runs the integer network as it
+  // is, and so does the exact power-of-two quantisation used here. Everything else (mesh, cores,
+  // fan-in, memories, NoC, timing) is Loihi's.
+  const std::string loihi = "--arch loihi --set core.quantisation=power_of_two";
   check_conv_s1(loihi, kPipelined);
   check_conv_s1(loihi, kSameStep);
 }

@@ -40,6 +40,7 @@ isa::ProgramImage small_image() {
   c.segments[0].neuron_count = 2;
   c.projections.resize(1);
   c.projections[0].source_neurons = 4;
+  c.projections[0].source_end = 4;
   c.projections[0].weight_count = 8;
   c.weights = {1, -2, 3, -4, 5, -6, 7, -8};
   c.params.resize(1);
@@ -128,7 +129,7 @@ TEST_CASE("isa image: references outside the image are errors", "[isa]") {
 TEST_CASE("isa image: a bad instruction word names the instruction", "[isa]") {
   std::vector<uint8_t> b = isa::write_image(small_image());
   // Core section 0: core (4) + counts (24), then instruction 0; its opcode is byte 7.
-  const size_t payload_core0 = b.size() - (28 + 16 + 24 + 88 + 16 + 20);
+  const size_t payload_core0 = b.size() - (28 + 16 + 28 + 96 + 16 + 20);
   b[payload_core0 + 28 + 8 + 7] = 0xee;  // instruction 1
   reseal(b);
   CHECK_THROWS_WITH(isa::read_image(b, "f.scb"),

@@ -97,7 +97,8 @@ class RandomImage {
                             .neuron_count = u32(),
                             .membrane_base = u32(),
                             .param_base = u32(),
-                            .param_count = u32()});
+                            .param_count = u32(),
+                            .partial = pick(0, 1)});
     for (uint32_t i = pick(0, 3); i > 0; --i) {
       isa::Projection p{.source_layer = pick(0, n_layers - 1),
                         .segment = u32(),
@@ -107,6 +108,8 @@ class RandomImage {
                         .weight_count = u32(),
                         .weight_shift = pick(0, 1) ? pick(0, 31) : u32(),
                         .geom = {}};
+      p.source_end = pick(0, 1) ? p.source_neurons : p.source_neurons / 2;
+      p.source_begin = pick(0, 1) ? 0 : p.source_end / 3;
       if (pick(0, 1))
         p.geom = {u32(), u32(), u32(), u32(), u32(), u32(), u32(), u32(),
                   u32(), u32(), u32(), u32(), u32(), u32(), u32()};

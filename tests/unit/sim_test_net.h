@@ -165,6 +165,7 @@ inline isa::ProgramImage build_image(const Net& n, uint32_t mesh_x = 1, uint32_t
       p.segment = sg.index;
       p.delay_steps = e.delay;
       p.source_neurons = ns;
+      p.source_end = ns;
       p.weight_base = static_cast<uint32_t>(c.weights.size());
       p.geom = e.geom;
       if (e.au == isa::Opcode::au_fc) {

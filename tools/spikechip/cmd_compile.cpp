@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <iostream>
+#include <set>
 
 #include "cli.h"
 #include "compiler/nir.h"
@@ -74,6 +75,18 @@ int run_compile(const std::vector<std::string>& args) {
       model, r.net.layers.size(), r.mapping.segments.size(), r.mapping.logical_cores,
       lm.arch.config.mesh.x, lm.arch.config.mesh.y, lm.arch.config.name, weights,
       r.mapping.phases_per_step);
+  for (uint32_t l = 1; l < r.mapping.fan_in_slices.size(); ++l) {
+    if (r.mapping.fan_in_slices[l] <= 1) continue;
+    uint32_t fan_in = 0;
+    std::set<uint32_t> sources;
+    for (const auto& p : r.net.layers[l].inputs)
+      if (sources.insert(p.source).second) fan_in += r.net.layers[p.source].size;
+    fmt::print(stderr,
+               "  fan-in of '{}' ({} source neurons) split across {} cores (core fan_in {}): "
+               "partial sums forwarded by PSUM\n",
+               r.net.layers[l].name, fan_in, r.mapping.fan_in_slices[l],
+               lm.arch.config.core.fan_in);
+  }
   for (const auto& q : r.quant)
     fmt::print(
         stderr,

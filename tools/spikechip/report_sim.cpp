@@ -57,9 +57,12 @@ Json sim_latency(const isa::ProgramImage& image, const sim::RunResult& r, double
          {"stall_cycles", stalls_json(c.stalls)}});
   }
   j["per_core"] = cores;
+  uint64_t psum = 0;  // fan-in splitting's partial sums (also in packets)
+  for (const auto& c : r.cores) psum += c.psum_packets;
   j["noc"] = {{"packets", r.noc.packets},           {"deliveries", r.noc.deliveries},
               {"flit_hops", r.noc.flit_hops},       {"link_traversals", r.noc.link_traversals},
-              {"host_packets", r.noc.host_packets}, {"contention_cycles", r.noc.contention_cycles}};
+              {"host_packets", r.noc.host_packets}, {"contention_cycles", r.noc.contention_cycles},
+              {"partial_sum_packets", psum}};
   return j;
 }
 

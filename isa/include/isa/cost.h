@@ -13,7 +13,7 @@
 
 namespace isa {
 
-enum class CostClass : uint8_t { fixed, config, update, send, host_out, barrier, branch };
+enum class CostClass : uint8_t { fixed, config, update, send, psum, host_out, barrier, branch };
 
 // The quantity a class's cycles scale with; the simulator measures it per execution.
 enum class CostQuantity : uint8_t {
@@ -36,7 +36,7 @@ struct CostRule {
 };
 
 // One row per class, in enum order.
-inline constexpr std::array<CostRule, 7> kCostRules = {{
+inline constexpr std::array<CostRule, 8> kCostRules = {{
     {CostClass::fixed, "fixed", 1, CostQuantity::none, "", 0, 1, "1 cycle."},
     {CostClass::config, "config", 0, CostQuantity::descriptor_words, "", 0, 1,
      "One cycle per descriptor word loaded into the addressing unit."},
@@ -44,6 +44,9 @@ inline constexpr std::array<CostRule, 7> kCostRules = {{
      "ceil(neurons visited / neuron-unit throughput (neurons per cycle))."},
     {CostClass::send, "send", 0, CostQuantity::packets, "", 0, 1,
      "One cycle per spike packet injected into the router."},
+    {CostClass::psum, "psum", 0, CostQuantity::neurons, "neuron_unit.throughput", 0, 1,
+     "ceil(accumulators read / neuron-unit throughput), plus one cycle per partial-sum packet "
+     "injected into the router (as send)."},
     {CostClass::host_out, "host_out", 0, CostQuantity::packets, "", 0, 1,
      "One cycle per packet sent to the host."},
     {CostClass::barrier, "barrier", 0, CostQuantity::wait_cycles, "", 0, 1,

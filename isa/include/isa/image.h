@@ -14,11 +14,11 @@
 //   u32 core count, per core:    u32 core, u32 counts[6] (code, segments, projections, weights,
 //                                params, routes), then
 //     code         u64 instruction words (isa/table.h)
-//     segments     6 × u32 (24 bytes): layer, neuron_begin, neuron_count, membrane_base,
-//                  param_base, param_count
-//     projections  22 × u32 (88 bytes): source_layer, segment, delay_steps, source_neurons,
-//                  weight_base, weight_count, weight_shift, then the geometry in ConvGeometry
-//                  field order
+//     segments     7 × u32 (28 bytes): layer, neuron_begin, neuron_count, membrane_base,
+//                  param_base, param_count, partial
+//     projections  24 × u32 (96 bytes): source_layer, segment, delay_steps, source_neurons,
+//                  weight_base, weight_count, weight_shift, source_begin, source_end, then the
+//                  geometry in ConvGeometry field order
 //     weights      i16 each
 //     params       20 bytes: i32 threshold, i32 v_reset, i32 bias, i32 input_bias,
 //                  u16 decay_v, u16 decay_u

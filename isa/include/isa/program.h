@@ -12,7 +12,7 @@
 namespace isa {
 
 inline constexpr char kImageMagic[4] = {'S', 'C', 'B', '1'};
-inline constexpr uint32_t kImageFormatVersion = 2;  // 2: Projection::weight_shift
+inline constexpr uint32_t kImageFormatVersion = 3;  // 2: Projection::weight_shift; 3: fan-in split
 
 // Timestep semantics, shared by compiler, golden executor and simulator (DESIGN.md §4).
 enum class Semantics : uint8_t { layer_sequential = 0, pipelined = 1 };
@@ -27,6 +27,9 @@ struct Instr {
 
 // A slice of one layer's neurons held by one core: neurons [neuron_begin, neuron_begin+count)
 // of layer `layer`, stored from `membrane_base` in the core's membrane memory.
+// A partial segment (fan-in splitting, docs/execution-model.md) holds only accumulators: its
+// projections take a share of the layer's sources, PSUM forwards its sums to the core that
+// owns the neurons, and it is never updated (its params are unused).
 struct Segment {
   uint32_t layer = 0;
   uint32_t neuron_begin = 0;
@@ -34,6 +37,7 @@ struct Segment {
   uint32_t membrane_base = 0;
   uint32_t param_base = 0;   // index into CoreProgram::params
   uint32_t param_count = 1;  // 1 = uniform for the segment, else neuron_count
+  uint32_t partial = 0;      // 1 = a partial-sum segment (above)
   bool operator==(const Segment&) const = default;
 };
 
@@ -41,26 +45,29 @@ struct Segment {
 struct ConvGeometry {
   uint32_t in_c = 0, in_h = 0, in_w = 0;
   uint32_t out_c = 0, out_h = 0, out_w = 0;
-  uint32_t k_h = 1, k_w = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 1,
-           dil_w = 1, groups = 1;
+  uint32_t k_h = 1, k_w = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, dil_h = 1, dil_w = 1,
+           groups = 1;
   bool operator==(const ConvGeometry&) const = default;
 };
 
 // How spikes of one source layer reach one segment. The AU mode is given by the AU.* opcode
 // that arms the projection; the descriptor holds the data it walks.
-//  fc:          weights row-major [source_neurons][segment.neuron_count]
+// The projection takes source neurons [source_begin, source_end) only (fan-in splitting; the
+// whole layer [0, source_neurons) otherwise); spikes of other neurons never reach it.
+//  fc:          weights row-major [source_end - source_begin][segment.neuron_count]
 //  conv, ssc*:  weights [out-channel slice][in_c/groups][k_h][k_w]; the segment holds whole
 //               output channels: channels neuron_begin/(out_h*out_w) ...
 //  pool:        no weights (sum of the window, gain 1); `weight_base` unused
 //  elementwise: one weight per segment neuron (identity shortcut with gain)
 struct Projection {
   uint32_t source_layer = 0;
-  uint32_t segment = 0;       // index into CoreProgram::segments
-  uint32_t delay_steps = 0;   // 0: same step; 1: next step (recurrent edges, pipelined chips)
+  uint32_t segment = 0;      // index into CoreProgram::segments
+  uint32_t delay_steps = 0;  // 0: same step; 1: next step (recurrent edges, pipelined chips)
   uint32_t source_neurons = 0;
-  uint32_t weight_base = 0;   // index into CoreProgram::weights
+  uint32_t weight_base = 0;  // index into CoreProgram::weights
   uint32_t weight_count = 0;
   uint32_t weight_shift = 0;  // weight exponent: a stored weight w adds w << weight_shift
+  uint32_t source_begin = 0, source_end = 0;  // the source neurons it takes (above)
   ConvGeometry geom;
   bool operator==(const Projection&) const = default;
 };
@@ -84,9 +91,9 @@ struct CoreProgram {
 
 // A layer of the compiled network, as reports and the host see it.
 struct LayerInfo {
-  std::string name;               // NIR node name (the neuron node, or the input node)
-  std::vector<uint32_t> shape;    // e.g. {C,H,W} or {N}
-  uint32_t size = 0;              // product of shape
+  std::string name;             // NIR node name (the neuron node, or the input node)
+  std::vector<uint32_t> shape;  // e.g. {C,H,W} or {N}
+  uint32_t size = 0;            // product of shape
   bool is_input = false;
   bool is_output = false;
   bool operator==(const LayerInfo&) const = default;
@@ -100,7 +107,7 @@ struct ProgramImage {
   // Graded host input is fixed point: payload = round(x * 2^input_frac_bits), 1..2^input_bits-1.
   uint32_t input_frac_bits = 0;
   std::vector<LayerInfo> layers;
-  Route host_input;  // cores that receive the input layer's spikes
+  Route host_input;                // cores that receive the input layer's spikes
   std::vector<CoreProgram> cores;  // only cores with a program; sorted by core index
   bool operator==(const ProgramImage&) const = default;
 };

@@ -1,6 +1,7 @@
 #include "simmodel/chip_model.h"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -58,6 +59,7 @@ ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arc
     }
   }
   outputs_.resize(output_layers_.size());
+  index_host_groups(image);
   spikes_.resize(image.layers.size());
   sites_ = std::make_unique<SparseSites>(image);
   if (sites_->any()) {
@@ -121,6 +123,11 @@ void ChipModel::inject_input(const isa::SpikeFrame* input) {
   for (uint32_t d : image_.host_input.dest_cores) traffic_.pool.push_back(d);
   const uint32_t n_dests = static_cast<uint32_t>(traffic_.pool.size()) - dest_begin;
   if (n_dests == 0) return;
+  std::vector<uint32_t> group_begin;  // split input fan-in: each group's destinations
+  for (const auto& g : host_dests_) {
+    group_begin.push_back(static_cast<uint32_t>(traffic_.pool.size()));
+    traffic_.pool.insert(traffic_.pool.end(), g.begin(), g.end());
+  }
   uint64_t t = inject_site_messages(*input, start + host_latency_);
   for (size_t k = 0; k < input->index.size(); ++k) {
     const uint32_t i = input->index[k];
@@ -134,10 +141,16 @@ void ChipModel::inject_input(const isa::SpikeFrame* input) {
           fmt::format("input, step {}: element {} has payload {}, expected "
                       "1..{} (input_bits)",
                       step, i, input->payload[k], max_input_payload_));
-    const uint32_t copies = multicast_ ? 1 : n_dests;
+    uint32_t begin = dest_begin, count = n_dests;
+    if (!host_group_.empty()) {
+      begin = group_begin[host_group_[i]];
+      count = static_cast<uint32_t>(host_dests_[host_group_[i]].size());
+      if (count == 0) continue;  // no core takes this input neuron
+    }
+    const uint32_t copies = multicast_ ? 1 : count;
     for (uint32_t c = 0; c < copies; ++c) {
       traffic_.injections.push_back(
-          {t++, host, multicast_ ? dest_begin : dest_begin + c, multicast_ ? n_dests : 1});
+          {t++, host, multicast_ ? begin : begin + c, multicast_ ? count : 1});
       traffic_.packets.push_back({input_layer_, i, static_cast<int32_t>(input->payload[k])});
       ++host_in_;
     }
@@ -304,6 +317,36 @@ const std::vector<isa::LayerSpikes>& ChipModel::step_spikes() {
     spikes_sorted_ = true;
   }
   return spikes_;
+}
+
+void ChipModel::index_host_groups(const isa::ProgramImage& image) {
+  if (input_layer_ == UINT32_MAX) return;
+  const uint32_t size = image.layers[input_layer_].size;
+  // Per input-route core, the input neurons its projections take.
+  std::vector<std::vector<uint8_t>> takes;
+  bool all = true;
+  for (uint32_t d : image.host_input.dest_cores) {
+    std::vector<uint8_t> t(size, 0);
+    for (const isa::CoreProgram& c : image.cores) {
+      if (c.core != d) continue;
+      for (const isa::Projection& p : c.projections)
+        if (p.source_layer == input_layer_)
+          for (uint32_t i = p.source_begin; i < std::min(p.source_end, size); ++i) t[i] = 1;
+    }
+    all &= std::all_of(t.begin(), t.end(), [](uint8_t x) { return x != 0; });
+    takes.push_back(std::move(t));
+  }
+  if (all) return;  // the common case: one multicast set for every input spike
+  host_group_.assign(size, 0);
+  std::map<std::vector<uint32_t>, uint32_t> index;
+  for (uint32_t i = 0; i < size; ++i) {
+    std::vector<uint32_t> dests;
+    for (size_t k = 0; k < takes.size(); ++k)
+      if (takes[k][i]) dests.push_back(image.host_input.dest_cores[k]);
+    auto [it, fresh] = index.try_emplace(dests, static_cast<uint32_t>(host_dests_.size()));
+    if (fresh) host_dests_.push_back(dests);
+    host_group_[i] = it->second;
+  }
 }
 
 }  // namespace sim

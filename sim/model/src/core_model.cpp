@@ -44,6 +44,8 @@ CoreModel::CoreModel(const isa::CoreProgram& program, const isa::ProgramImage& i
       neuron_unit_(arch.core),
       queue_(arch.core.input_queue_depth),
       by_source_(image.layers.size()),
+      owners_(image.layers.size()),
+      neuron_per_cycle_(std::max<uint32_t>(arch.core.neuron_updates_per_cycle, 1)),
       layer_counters_(image.layers.size()) {
   validate_and_index(image);
 }
@@ -62,8 +64,8 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
       throw bad(fmt::format("segment {}: neurons [{}, {}) exceed layer {} of {} neurons", s,
                             seg.neuron_begin, seg.neuron_begin + seg.neuron_count, seg.layer,
                             image.layers[seg.layer].size));
-    const uint64_t need = seg.param_count == 1 ? 1 : seg.neuron_count;
-    if (seg.param_count != 1 && seg.param_count != seg.neuron_count)
+    const uint64_t need = seg.partial ? 0 : seg.param_count == 1 ? 1 : seg.neuron_count;
+    if (!seg.partial && seg.param_count != 1 && seg.param_count != seg.neuron_count)
       throw bad(fmt::format("segment {}: param_count {} is neither 1 nor the segment size {}", s,
                             seg.param_count, seg.neuron_count));
     if (uint64_t{seg.param_base} + need > prog_.params.size())
@@ -74,6 +76,7 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
     rt.state.assign(seg.neuron_count, {});
     rt.acc[0].assign(seg.neuron_count, 0);
     rt.acc[1].assign(seg.neuron_count, 0);
+    if (!seg.partial) owners_[seg.layer].push_back(static_cast<uint32_t>(s));
   }
   // The AU mode of each projection is the AU.* instruction that arms it.
   std::vector<int> mode(prog_.projections.size(), -1);
@@ -114,6 +117,16 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
       case isa::Opcode::hout:
         if (in.a >= segments_.size())
           throw bad(fmt::format("instruction {}: segment {} does not exist", k, in.a));
+        if (prog_.segments[in.a].partial)
+          throw bad(
+              fmt::format("instruction {}: segment {} holds partial sums (PSUM only)", k, in.a));
+        continue;
+      case isa::Opcode::psum:
+        if (in.a >= segments_.size() || !prog_.segments[in.a].partial)
+          throw bad(fmt::format("instruction {}: PSUM of segment {}, expected a partial segment", k,
+                                in.a));
+        if (in.b >= prog_.routes.size())
+          throw bad(fmt::format("instruction {}: route {} does not exist", k, in.b));
         continue;
       case isa::Opcode::send:
         if (in.a >= segments_.size())
@@ -156,7 +169,7 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
     const isa::ConvGeometry& g = p.geom;
     switch (r.mode) {
       case arch::AuMode::fc:
-        weights_needed = uint64_t{p.source_neurons} * r.n;
+        weights_needed = uint64_t{p.source_end - p.source_begin} * r.n;
         break;
       case arch::AuMode::elementwise:
         weights_needed = r.n;
@@ -186,6 +199,9 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
       default:
         break;
     }
+    if (p.source_begin > p.source_end || p.source_end > p.source_neurons)
+      throw bad(fmt::format("projection {}: source neurons [{}, {}) outside its {} sources", k,
+                            p.source_begin, p.source_end, p.source_neurons));
     if (uint64_t{p.weight_base} + weights_needed > prog_.weights.size())
       throw bad(fmt::format("projection {}: weights [{}, {}) exceed the {} stored weights", k,
                             p.weight_base, p.weight_base + weights_needed, prog_.weights.size()));
@@ -211,6 +227,7 @@ void CoreModel::reset_sample(uint32_t timesteps) {
 
 uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_sent,
                             uint64_t noc_stall) {
+  if (pk.psum) return receive_partial_sum(arrival, pk, step_sent, noc_stall);
   if (pk.layer >= by_source_.size() || by_source_[pk.layer].empty())
     throw isa::InputError(fmt::format(
         "program image: core {} receives spikes of layer {} but has no projection from it",
@@ -226,6 +243,8 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
   uint64_t service = 0;
   for (uint32_t k : projs) {
     const ProjectionRt& pr = projections_[k];
+    // A projection with a split fan-in takes only its share of the source's neurons.
+    if (pk.neuron < pr.p->source_begin || pk.neuron >= pr.p->source_end) continue;
     Burst b;
     const uint32_t slot = (step_sent + pr.p->delay_steps) & 1u;
     const uint64_t cycles = integrate(pr, pk, slot, b);
@@ -293,7 +312,7 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
 void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
                              Burst& b) {
   const uint32_t n = pr.n;
-  const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i} * n;
+  const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i - pr.p->source_begin} * n;
   const int16_t* w = prog_.weights.data() + row;
   const uint32_t mbase = pr.membrane_base;
   const uint32_t sh = pr.p->weight_shift;  // weight exponent: a mantissa w adds w << sh
@@ -492,6 +511,11 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
         ++pc_;
         break;
+      case isa::Opcode::psum:
+        cycles = send_partial_sums(in.a, prog_.routes[in.b].dest_cores, now, traffic);
+        layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        ++pc_;
+        break;
       case isa::Opcode::hout:
         cycles = send(in.a, nullptr, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
@@ -614,6 +638,77 @@ uint64_t CoreModel::send(uint32_t seg_index, const std::vector<uint32_t>* dests,
   counters_.packets_sent += packets;
   layer_counters_[s.layer].packets_sent += packets;
   return cost(dests ? isa::Opcode::send : isa::Opcode::hout, packets);
+}
+
+// ---- fan-in splitting ---------------------------------------------------------------------
+
+uint64_t CoreModel::send_partial_sums(uint32_t seg_index, const std::vector<uint32_t>& dests,
+                                      uint64_t start, PhaseTraffic& traffic) {
+  SegmentRt& seg = segments_[seg_index];
+  const isa::Segment& s = *seg.s;
+  int32_t* acc = seg.acc[step_ & 1u].data();  // this step's sums, complete at the barrier
+  const uint32_t dest_begin = static_cast<uint32_t>(traffic.pool.size());
+  for (uint32_t d : dests) traffic.pool.push_back(d);
+  const auto n_dests = static_cast<uint32_t>(dests.size());
+  uint64_t packets = 0;
+  for (uint32_t j = 0; j < s.neuron_count; ++j) {
+    if (acc[j] == 0) continue;
+    const uint32_t copies = multicast_ ? 1 : n_dests;
+    for (uint32_t k = 0; k < copies; ++k) {
+      // Injected as the sweep finds them, one per cycle at most.
+      traffic.injections.push_back({start + j / neuron_per_cycle_ + packets, endpoint_,
+                                    multicast_ ? dest_begin : dest_begin + k,
+                                    multicast_ ? n_dests : 1});
+      Packet pk{s.layer, s.neuron_begin + j, acc[j]};
+      pk.psum = true;
+      traffic.packets.push_back(pk);
+      ++packets;
+    }
+    acc[j] = 0;
+  }
+  for (Counters* c : {&counters_, &layer_counters_[s.layer]}) {
+    c->membrane_reads += s.neuron_count;  // the accumulator sweep
+    c->membrane_writes += packets / (multicast_ ? 1 : std::max(n_dests, 1u));  // cleared ones
+    c->packets_sent += packets;
+    c->psum_packets += packets;
+  }
+  return cost(isa::Opcode::psum, s.neuron_count, neuron_per_cycle_) +
+         isa::cost_cycles(isa::CostClass::send, packets);
+}
+
+uint64_t CoreModel::receive_partial_sum(uint64_t arrival, const Packet& pk, uint32_t step_sent,
+                                        uint64_t noc_stall) {
+  const std::vector<uint32_t>* owners = pk.layer < owners_.size() ? &owners_[pk.layer] : nullptr;
+  uint32_t seg_index = UINT32_MAX;
+  if (owners)
+    for (uint32_t s : *owners) {
+      const isa::Segment& seg = *segments_[s].s;
+      if (pk.neuron >= seg.neuron_begin && pk.neuron - seg.neuron_begin < seg.neuron_count)
+        seg_index = s;
+    }
+  if (seg_index == UINT32_MAX)
+    throw isa::InputError(fmt::format(
+        "program image: core {} receives a partial sum for neuron {} of layer {} but holds no "
+        "segment updating it",
+        prog_.core, pk.neuron, pk.layer));
+  SegmentRt& seg = segments_[seg_index];
+  const uint64_t accept = queue_.accept_cycle(arrival);
+  Counters& lc = layer_counters_[pk.layer];
+  for (Counters* c : {&counters_, &lc}) {
+    c->stalls.queue_full += accept - arrival;
+    c->stalls.noc += noc_stall;
+    c->membrane_reads += 1;
+    c->membrane_writes += 1;
+    c->pe_adds += 1;
+    c->packets_received += 1;
+    c->integration_busy_cycles += 1;
+  }
+  int32_t& a = seg.acc[step_sent & 1u][pk.neuron - seg.s->neuron_begin];  // delay 0
+  a = wrap_add(a, pk.payload);
+  const uint64_t start = queue_.push(accept, 1);
+  const uint64_t done = start + 1 + kIntegrationPipelineFill;
+  integration_done_ = std::max(integration_done_, done);
+  return done;
 }
 
 }  // namespace sim

@@ -48,7 +48,7 @@ void RunRecorder::record_probes(const ChipModel& chip) {
         const CoreModel& core = chip.cores()[c];
         for (uint32_t s = 0; s < core.segment_count(); ++s) {
           const isa::Segment& seg = core.segment(s);
-          if (seg.layer != t.probe.layer) continue;
+          if (seg.layer != t.probe.layer || seg.partial) continue;  // partial: sums only
           for (uint32_t j = 0; j < seg.neuron_count; ++j) at[seg.neuron_begin + j] = {c, s, j};
         }
       }

@@ -105,6 +105,12 @@ class ChipModel final : private DeliverySink {
   uint64_t host_in_ = 0;
 
   std::unique_ptr<SparseSites> sites_;
+  // Fan-in splitting of a layer fed by the input: the host sends each input spike only to the
+  // cores whose projections take it. host_group_[i] indexes host_dests_ (empty: every input
+  // core takes every input neuron, one multicast set).
+  std::vector<uint32_t> host_group_;
+  std::vector<std::vector<uint32_t>> host_dests_;
+  void index_host_groups(const isa::ProgramImage& image);
   std::vector<uint32_t> site_sender_;              // [layer] core slot holding its first segment
   std::vector<std::vector<uint32_t>> site_dests_;  // [layer] cores with a projection from it
   std::vector<SparseSites::Message> site_msgs_;

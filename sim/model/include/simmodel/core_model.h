@@ -28,6 +28,8 @@ struct Packet {
   int32_t payload = 0;  // spike count / graded input value / readout v (HOUT of a non-spiking seg)
   bool site = false;    // a site-activation message (sparse convolution): neuron = the site,
                         // payload = its active_since step
+  bool psum = false;    // a partial sum (fan-in splitting): layer, neuron = the target neuron,
+                        // payload = the sum to add to its accumulator for the step it was sent
 };
 
 // Packets one phase puts into the network, and the destination lists they point into.
@@ -132,6 +134,12 @@ class CoreModel {
   bool neuron_gated_off(const isa::Segment& s, uint32_t j) const;
   uint64_t send(uint32_t seg, const std::vector<uint32_t>* dests, uint64_t start,
                 PhaseTraffic& traffic);
+  // PSUM: the partial segment's non-zero accumulators of this step to its owner's core.
+  uint64_t send_partial_sums(uint32_t seg, const std::vector<uint32_t>& dests, uint64_t start,
+                             PhaseTraffic& traffic);
+  // A partial sum arrived: added to the owning segment's accumulator (one PE add).
+  uint64_t receive_partial_sum(uint64_t arrival, const Packet& packet, uint32_t step_sent,
+                               uint64_t noc_stall);
 
   const isa::CoreProgram& prog_;
   uint32_t endpoint_, host_endpoint_;
@@ -147,6 +155,10 @@ class CoreModel {
 
   std::vector<ProjectionRt> projections_;
   std::vector<std::vector<uint32_t>> by_source_;  // [layer] -> projections fed by it
+  // [layer] -> (segment index, neuron_begin) of the segments updating its neurons here,
+  // for partial sums (only layers with a split fan-in have partial sums to take).
+  std::vector<std::vector<uint32_t>> owners_;
+  uint32_t neuron_per_cycle_ = 1;  // neuron-unit throughput (PSUM's accumulator sweep)
   std::vector<SegmentRt> segments_;
   std::vector<Tap> taps_;  // scratch for conv fan-out
 

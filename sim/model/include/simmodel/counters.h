@@ -19,11 +19,13 @@ namespace sim {
   X(pe_adds, "PE shift-add steps (popcount(payload) per non-zero pair)", "events")              \
   X(synaptic_events, "pairs with a non-zero weight (pool: every pair)", "events")               \
   X(skipped_pairs, "pairs not generated: target site inactive (sparse conv)", "events")         \
-  X(site_messages, "site-activation messages received (sparse convolution)", "packets")        \
+  X(site_messages, "site-activation messages received (sparse convolution)", "packets")         \
   X(neuron_updates_active, "neuron updates of neurons with input, state or bias", "events")     \
   X(neuron_updates_idle, "neuron updates of neurons without (dense sweep)", "events")           \
   X(spikes, "spikes generated (a graded spike counts once)", "events")                          \
   X(packets_sent, "packets injected (to cores or the host)", "packets")                         \
+  X(psum_packets, "partial-sum packets sent (fan-in split across cores; in packets_sent)",      \
+    "packets")                                                                                  \
   X(packets_received, "packets integrated", "packets")                                          \
   X(instructions, "instructions fetched and executed", "events")                                \
   X(barrier_syncs, "barriers taken part in", "events")
