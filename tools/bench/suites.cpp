@@ -52,6 +52,11 @@ void family(std::vector<Workload>& out, const std::string& base, Kind kind,
   out.push_back(make(base + "/large/10%", kind, sizes, density, 0.1, T, large));
 }
 
+Workload sparse(Workload w) {
+  w.conv_mode = "sparse";
+  return w;
+}
+
 Workload sanafe_fc(std::string name, std::vector<int64_t> sizes, double threshold,
                    std::vector<std::string> sets) {
   Workload w = make(std::move(name), Kind::fc, std::move(sizes), 0.25, 0.1, 100, std::move(sets));
@@ -74,6 +79,8 @@ std::vector<Workload> make_suite(const std::string& suite, bool quick,
                          chip(4, 4, 4096, "128 KiB", 16384)));
       out.push_back(make("rec-q/small/10%", Kind::recurrent, {512, 1024, 256}, 0.25, 0.1, 20,
                          chip(4, 4, 1024, "1 MiB")));
+      out.push_back(sparse(make("sconv-q/small/10%", Kind::conv, {2, 32, 32, 8, 16}, 1, 0.1, 20,
+                                chip(4, 4, 4096, "128 KiB", 16384))));
     } else {
       // FC: 11 k neurons, 7.3 M synapses (29 M dense weight positions in the NIR file).
       family(out, "fc-11k", Kind::fc, {2048, 4096, 4096, 1024}, 0.25, 20, chip(4, 4, 4096, "8 MiB"),
@@ -85,6 +92,13 @@ std::vector<Workload> make_suite(const std::string& suite, bool quick,
       family(out, "conv-205k", Kind::conv, {2, 64, 64, 16, 32}, 1, 20,
              chip(4, 4, 16384, "128 KiB", 65536), chip(8, 4, 16384, "128 KiB", 65536),
              chip(16, 16, 4096, "128 KiB", 65536));
+      // Sparse conv (submanifold, E-3DSNN): the conv-205k network, --conv-mode sparse. Random
+      // input occupies sites uniformly, so the skipped share is largest at 1 %.
+      for (double rate : {0.01, 0.1})
+        out.push_back(sparse(make("sconv-205k/small/" + pct(rate), Kind::conv, {2, 64, 64, 16, 32},
+                                  1, rate, 20, chip(4, 4, 16384, "128 KiB", 65536))));
+      out.push_back(sparse(make("sconv-205k/large/10%", Kind::conv, {2, 64, 64, 16, 32}, 1, 0.1, 20,
+                                chip(16, 16, 4096, "128 KiB", 65536))));
       // Conv: 819 k neurons, 78 M synapses (128x128 maps): the largest, 10 % input only.
       out.push_back(make("conv-819k/large/10%", Kind::conv, {2, 128, 128, 16, 32}, 1, 0.1, 10,
                          chip(16, 16, 16384, "128 KiB", 262144)));

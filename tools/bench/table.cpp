@@ -122,8 +122,8 @@ void write_csv(const std::vector<Row>& rows, const std::string& path) {
       const auto& m = r.m;
       const char* kind = w.kind == Kind::fc          ? "fc"
                          : w.kind == Kind::recurrent ? "recurrent"
-                         : w.kind == Kind::conv      ? "conv"
-                                                     : "file";
+                         : w.kind == Kind::conv ? (w.conv_mode == "sparse" ? "sparse_conv" : "conv")
+                                                : "file";
       const auto ref = sanafe_figures(w.name);
       out << fmt::format(
           "{},{},{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{:.4f},{:.4f},{:.0f},{:.0f},"
