@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include "isa/conv_window.h"
 #include "isa/error.h"
 
 namespace sim {
@@ -59,19 +60,7 @@ SiteRule candidate_rule(isa::Opcode op, const isa::ConvGeometry& g, Grid s, Grid
 void SparseSites::window_targets(const isa::ConvGeometry& g, uint32_t y, uint32_t x,
                                  std::vector<uint32_t>& out) {
   out.clear();
-  for (uint32_t ky = 0; ky < g.k_h; ++ky) {
-    const int64_t ny = int64_t{y} + g.pad_h - int64_t{ky} * g.dil_h;
-    if (ny < 0 || ny % g.stride_h) continue;
-    const int64_t oy = ny / g.stride_h;
-    if (oy >= g.out_h) continue;
-    for (uint32_t kx = 0; kx < g.k_w; ++kx) {
-      const int64_t nx = int64_t{x} + g.pad_w - int64_t{kx} * g.dil_w;
-      if (nx < 0 || nx % g.stride_w) continue;
-      const int64_t ox = nx / g.stride_w;
-      if (ox >= g.out_w) continue;
-      out.push_back(static_cast<uint32_t>(oy * g.out_w + ox));
-    }
-  }
+  isa::for_each_window_tap(g, y, x, [&](uint32_t, uint32_t site) { out.push_back(site); });
 }
 
 SparseSites::SparseSites(const isa::ProgramImage& image) {
