@@ -2,7 +2,7 @@
 """Heap at the peak of a massif profile, by the first of our functions on each allocation path.
 
     valgrind --tool=massif --massif-out-file=M.out build/spikechip run ...
-    tools/massif_peak.py M.out [--snapshot N]
+    tools/massif_peak.py M.out [--snapshot N] [--list]
 
 ms_print shows the allocator frames first (std::vector internals, 10 levels deep); this walks
 the peak snapshot's tree and stops at the first frame in one of our namespaces (compiler::,
@@ -79,7 +79,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("massif_out")
     ap.add_argument("--snapshot", type=int, help="a detailed snapshot instead of the peak")
+    ap.add_argument("--list", action="store_true", help="list the detailed snapshots' heaps")
     a = ap.parse_args()
+    if a.list:
+        for snap, lines, peak in parse_snapshots(a.massif_out):
+            total = int(NODE.match(lines[0]).group(3))
+            print(f"snapshot {snap}: {total / 2**20:.1f} MiB{' (peak)' if peak else ''}")
+        return
     chosen = None
     for snap, lines, peak in parse_snapshots(a.massif_out):
         if (a.snapshot is None and peak) or snap == a.snapshot:
