@@ -73,20 +73,30 @@ void check_support(const Network& net, const arch::ArchConfig& arch, const std::
     }
 }
 
+// After quantisation only the mantissas (qweight) are read: the float weights would double
+// the footprint of every projection.
+void release_float_weights(Network& net) {
+  for (auto& l : net.layers)
+    for (auto& p : l.inputs) std::vector<double>().swap(p.weight);
+}
+
 }  // namespace
 
 CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch, uint64_t arch_hash,
                           const CompileOptions& opt) {
   CompileResult r;
-  const nir::Graph graph = nir::read_file(path);
-  r.float_net = discretise(import_nir(graph, path, opt), path, opt);
+  // The graph's weight arrays move into the network: nothing of the graph outlives import.
+  r.float_net = discretise(import_nir(nir::read_file(path), path, opt), path, opt);
   check_support(r.float_net, arch, path);
   if (arch.core.weight_layout != arch::WeightLayout::dense)
     r.warnings.push_back(fmt::format(
         "arch '{}': core.weight_layout = compressed is not modelled yet: weights are stored, "
         "read and costed as dense rows",
         arch.name));
-  r.net = quantise(r.float_net, arch, &r.quant);
+  r.net = opt.keep_float_net ? quantise(r.float_net, arch, &r.quant)
+                             : quantise(std::move(r.float_net), arch, &r.quant);
+  if (!opt.keep_float_net) r.float_net = Network{};
+  release_float_weights(r.net);
   for (const auto& q : r.quant)
     if (q.saturated > 0)
       r.warnings.push_back(fmt::format(

@@ -27,7 +27,7 @@ const char* kSupported =
 struct Ctx {
   const std::string& file;
   const CompileOptions& opt;
-  std::map<std::string, const nir::Node*> nodes;
+  std::map<std::string, nir::Node*> nodes;  // into the graph import_nir owns
   std::map<std::string, std::vector<std::string>> preds, succs;
   std::vector<std::string> order;  // topological (back edges ignored)
   std::set<std::pair<std::string, std::string>> back_edges;
@@ -89,8 +89,16 @@ std::vector<double> broadcast(const Ctx& c, const nir::Node& n, const std::strin
   c.fail(n, fmt::format("'{}' has {} values, the layer has {} neurons", key, a->data.size(), size));
 }
 
-// The operator of one static node, applied to an input of shape `in`.
-LinOp static_op(const Ctx& c, const nir::Node& n, const std::vector<uint32_t>& in) {
+// The weight data of a node, moved out of the graph: each static node's operator is built
+// once, and a second float64 copy of every weight matrix is the largest cost of an import.
+std::vector<double> take_weights(const Ctx& c, nir::Node& n) {
+  auto it = n.arrays.find("weight");
+  if (it == n.arrays.end()) c.fail(n, "missing dataset 'weight'");
+  return std::move(it->second.data);
+}
+
+// The operator of one static node, applied to an input of shape `in` (takes its weights).
+LinOp static_op(const Ctx& c, nir::Node& n, const std::vector<uint32_t>& in) {
   const uint64_t in_size = shape_size(in);
   const std::string& t = n.type;
   if (t == "Affine" || t == "Linear") {
@@ -99,7 +107,8 @@ LinOp static_op(const Ctx& c, const nir::Node& n, const std::vector<uint32_t>& i
     if (uint64_t(w.shape[1]) != in_size)
       c.fail(n, fmt::format("weight has {} inputs, its input {} has {} elements", w.shape[1],
                             shape_str(in), in_size));
-    return dense_op(static_cast<uint32_t>(w.shape[1]), static_cast<uint32_t>(w.shape[0]), w.data);
+    return dense_op(static_cast<uint32_t>(w.shape[1]), static_cast<uint32_t>(w.shape[0]),
+                    take_weights(c, n));
   }
   if (t == "Scale") {
     const auto& s = need(c, n, "scale");
@@ -168,7 +177,7 @@ LinOp static_op(const Ctx& c, const nir::Node& n, const std::vector<uint32_t>& i
           c.fail(n, fmt::format("input_shape ({}, {}) disagrees with the inferred input {}", ih, iw,
                                 shape_str(in)));
       }
-      kernel = w.data;
+      kernel = take_weights(c, n);
     }
     const int64_t oh = conv_out_dim(g.in_h, g.k_h, g.stride_h, g.pad_h, g.dil_h);
     const int64_t ow = conv_out_dim(g.in_w, g.k_w, g.stride_w, g.pad_w, g.dil_w);
@@ -235,13 +244,17 @@ void order_graph(Ctx& c, const std::string& input) {
       c.fail(*node, "not reachable from the input node (every node must lie on a path from it)");
 }
 
+bool has_subgraph(const nir::Graph& g) {
+  return std::any_of(g.nodes.begin(), g.nodes.end(), [](const nir::Node& n) { return n.subgraph; });
+}
+
 }  // namespace
 
-Network import_nir(const nir::Graph& graph_in, const std::string& file, const CompileOptions& opt) {
-  const nir::Graph graph = nir::flatten(graph_in);
+Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOptions& opt) {
+  nir::Graph graph = has_subgraph(graph_in) ? nir::flatten(graph_in) : std::move(graph_in);
   Ctx c{file, opt, {}, {}, {}, {}, {}, {}};
   std::string input;
-  for (const auto& n : graph.nodes) {
+  for (auto& n : graph.nodes) {
     c.nodes[n.name] = &n;
     if (n.type == "Input") {
       if (!input.empty())
@@ -269,7 +282,7 @@ Network import_nir(const nir::Graph& graph_in, const std::string& file, const Co
   std::map<std::string, uint32_t> layer_of;  // neuron/input node -> layer index
   std::map<std::string, LinOp> op_of;        // static node -> its own operator
   for (const auto& name : c.order) {
-    const nir::Node& n = *c.nodes[name];
+    nir::Node& n = *c.nodes[name];
     std::vector<uint32_t> in_shape;
     if (n.type == "Input") {
       in_shape = to_shape(c, n, need(c, n, "shape"));
@@ -306,21 +319,46 @@ Network import_nir(const nir::Graph& graph_in, const std::string& file, const Co
   }
 
   // Each path source-layer -> static nodes -> neuron node becomes one projection (ops fused).
+  // `op` empty: the identity on the source layer (no static node yet).
   struct Path {
     uint32_t source;
-    LinOp op;
+    std::optional<LinOp> op;
     bool recurrent;
     std::string origin;
+    LinOp take_op(const std::vector<uint32_t>& shape) {
+      return op ? std::move(*op) : identity_op(shape);
+    }
   };
+  // How many paths will compose each static node's operator: its last use moves the operator
+  // (and its weights) instead of copying them. Mirrors paths_into's recursion.
+  std::map<std::string, uint64_t> uses;
+  std::function<uint64_t(const std::string&)> count_uses;
+  count_uses = [&](const std::string& name) -> uint64_t {
+    if (layer_of.count(name)) return 1;
+    uint64_t n = 0;
+    for (const auto& p : c.preds[name]) n += count_uses(p);
+    uses[name] += n;
+    return n;
+  };
+  std::function<std::vector<double>(const std::string&)> bias_of;
   std::function<std::vector<Path>(const std::string&, bool)> paths_into;
   paths_into = [&](const std::string& name, bool rec) -> std::vector<Path> {
     // Paths that end at the *output* of node `name`.
-    if (layer_of.count(name))
-      return {Path{layer_of[name], identity_op(c.out_shape[name]), rec, ""}};
+    if (layer_of.count(name)) return {Path{layer_of[name], std::nullopt, rec, ""}};
     std::vector<Path> result;
     for (const auto& p : c.preds[name]) {
       for (Path path : paths_into(p, rec || c.back_edges.count({p, name}) > 0)) {
-        path.op = compose(path.op, op_of.at(name), opt.max_dense_elements);
+        if (--uses.at(name) == 0) {
+          bias_of(name);  // memoised now: it needs the operator, about to be moved
+          LinOp& own = op_of.at(name);
+          path.op = path.op ? compose(*path.op, own, opt.max_dense_elements)
+                            : after_identity(std::move(own), c.out_shape[p]);
+          own = LinOp{};
+        } else {
+          const LinOp& own = op_of.at(name);
+          path.op = path.op ? compose(*path.op, own, opt.max_dense_elements)
+                            : after_identity(own, c.out_shape[p]);
+        }
         path.origin += (path.origin.empty() ? "" : "+") + name;
         result.push_back(std::move(path));
       }
@@ -329,7 +367,6 @@ Network import_nir(const nir::Graph& graph_in, const std::string& file, const Co
   };
   // Constant (bias) output of a node when every layer outputs 0.
   std::map<std::string, std::vector<double>> bias_memo;
-  std::function<std::vector<double>(const std::string&)> bias_of;
   bias_of = [&](const std::string& name) -> std::vector<double> {
     if (layer_of.count(name)) return std::vector<double>(shape_size(c.out_shape[name]), 0.0);
     if (auto it = bias_memo.find(name); it != bias_memo.end()) return it->second;
@@ -347,6 +384,12 @@ Network import_nir(const nir::Graph& graph_in, const std::string& file, const Co
 
   for (const auto& name : c.order) {
     const nir::Node& n = *c.nodes[name];
+    if (kNeuronTypes.count(n.type) || n.type == "Output")
+      for (const auto& p : c.preds[name])
+        if (n.type != "Output" || !layer_of.count(p)) count_uses(p);
+  }
+  for (const auto& name : c.order) {
+    const nir::Node& n = *c.nodes[name];
     if (!kNeuronTypes.count(n.type)) continue;
     Layer& l = net.layers[layer_of[name]];
     std::vector<double> bias(l.size, 0.0);
@@ -356,7 +399,7 @@ Network import_nir(const nir::Graph& graph_in, const std::string& file, const Co
         pr.source = path.source;
         pr.delay_steps = path.recurrent ? 1 : 0;
         pr.origin = path.origin.empty() ? net.layers[path.source].name : path.origin;
-        LinOp& op = path.op;
+        LinOp op = path.take_op(net.layers[path.source].shape);
         if (op.kind == LinOp::Kind::conv) {
           pr.kind = op.pure_pool ? ProjectionKind::pool : ProjectionKind::conv;
           pr.geom = op.geom;
@@ -431,7 +474,8 @@ Network import_nir(const nir::Graph& graph_in, const std::string& file, const Co
         pr.source = path.source;
         pr.origin = path.origin;
         pr.kind = ProjectionKind::fc;
-        pr.weight = to_dense(path.op, opt.max_dense_elements).matrix;
+        pr.weight =
+            to_dense(path.take_op(net.layers[path.source].shape), opt.max_dense_elements).matrix;
         l.inputs.push_back(std::move(pr));
       }
       l.nir.bias = bias_of(p);

@@ -116,7 +116,7 @@ static void for_each_conv_tap(const LinOp& op, F&& f) {
   }
 }
 
-LinOp to_dense(const LinOp& op, uint64_t max_elements) {
+LinOp to_dense(LinOp op, uint64_t max_elements) {
   const uint64_t in = shape_size(op.in_shape), out = shape_size(op.out_shape);
   if (op.kind == LinOp::Kind::dense) return op;
   if (in * out > max_elements)
@@ -300,6 +300,15 @@ LinOp compose(const LinOp& first, const LinOp& second, uint64_t max_dense) {
   r.in_shape = first.in_shape;
   r.out_shape = second.out_shape;
   return r;
+}
+
+LinOp after_identity(LinOp op, const std::vector<uint32_t>& in_shape) {
+  if (shape_size(in_shape) != shape_size(op.in_shape))
+    throw std::logic_error("after_identity: size mismatch");
+  // As compose: an elementwise or dense result takes the identity's input shape; a conv keeps
+  // its own (CHW) one.
+  if (op.kind != LinOp::Kind::conv) op.in_shape = in_shape;
+  return op;
 }
 
 std::vector<double> apply(const LinOp& op, const std::vector<double>& x) {

@@ -344,9 +344,14 @@ Graph read_file(const std::string& path) {
     H5Eclear2(H5E_DEFAULT);
     throw isa::InputError(not_hdf5(path));
   }
-  h5::Id file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-  if (!file.valid()) throw isa::InputError(path + ": cannot open HDF5 file" + h5::last_error());
-  return Reader(path).read(file.get());
+  Graph g;
+  {
+    h5::Id file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!file.valid()) throw isa::InputError(path + ": cannot open HDF5 file" + h5::last_error());
+    g = Reader(path).read(file.get());
+  }
+  H5garbage_collect();  // HDF5 keeps freed blocks (vlen strings) on free lists until asked
+  return g;
 }
 
 Graph read_memory(const void* bytes, size_t size, const std::string& display_name) {

@@ -11,6 +11,8 @@
 //      A layer without decay stops where its largest weight fills the mantissa (finer
 //      resolution buys nothing there, and an IF membrane needs the range).
 //   shift: the smallest exponent that fits the projection's largest weight in the mantissa.
+// The returned network holds the mantissas only: each projection's float weights are freed
+// once quantised (the caller keeps its own copy if it needs them).
 // Saturation: mantissas clip to ±(2^(weight_bits-1)-1) (never happens by construction);
 // thresholds, resets and biases clip to the membrane range; decays round to 12 bits (x 4096).
 #include <fmt/core.h>
@@ -104,8 +106,8 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
       return static_cast<int32_t>(std::clamp(std::nearbyint(x * scale), -lim, lim));
     };
     for (auto& p : l.inputs) {
-      std::vector<double> ws = p.weight;
-      if (p.kind == ProjectionKind::pool) ws = {p.pool_gain};
+      const std::vector<double> pool_w{p.pool_gain};
+      const std::vector<double>& ws = p.kind == ProjectionKind::pool ? pool_w : p.weight;
       double pmax = 0;
       for (double w : ws) pmax = std::max(pmax, std::abs(w));
       int shift = 0;
@@ -124,6 +126,9 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
         if (ws[i] != 0 && qi == 0) ++rep.zeroed;
         rep.max_abs_error = std::max(rep.max_abs_error, std::abs(qi / unit - ws[i]));
       }
+      // The mantissas are what the rest of the compiler reads; freeing the float copy here
+      // (not after the whole network) keeps one float and one int copy of a layer at most.
+      std::vector<double>().swap(p.weight);
     }
     rep.max_rel_error = max_w > 0 ? rep.max_abs_error / max_w : 0;
     // Neuron parameters; one block when every neuron has the same.

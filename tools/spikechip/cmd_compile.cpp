@@ -18,26 +18,26 @@ namespace po = boost::program_options;
 
 // Listing comments: the compiler's per-instruction notes (NIR names) and the layer of each
 // segment, projection and route.
-isa::ListingAnnotator annotator(const compiler::CompileResult& r) {
-  return [&r](const isa::CoreProgram& core, isa::ListingItem item, size_t index) -> std::string {
-    const auto& img = r.code.image;
-    size_t ci = 0;
-    while (ci < img.cores.size() && img.cores[ci].core != core.core) ++ci;
-    if (ci == img.cores.size()) return "";
-    switch (item) {
-      case isa::ListingItem::instruction:
-        return index < r.code.comments[ci].size() ? r.code.comments[ci][index] : "";
-      case isa::ListingItem::segment:
-        return img.layers[core.segments[index].layer].name;
-      case isa::ListingItem::projection: {
-        const auto& p = core.projections[index];
-        return fmt::format("{} -> {}", img.layers[p.source_layer].name,
-                           img.layers[core.segments[p.segment].layer].name);
-      }
-      default:
-        return "";
-    }
-  };
+isa::ListingAnnotator annotator(const compiler::CompileResult& r, const isa::ProgramImage& img) {
+  return
+      [&r, &img](const isa::CoreProgram& core, isa::ListingItem item, size_t index) -> std::string {
+        size_t ci = 0;
+        while (ci < img.cores.size() && img.cores[ci].core != core.core) ++ci;
+        if (ci == img.cores.size()) return "";
+        switch (item) {
+          case isa::ListingItem::instruction:
+            return index < r.code.comments[ci].size() ? r.code.comments[ci][index] : "";
+          case isa::ListingItem::segment:
+            return img.layers[core.segments[index].layer].name;
+          case isa::ListingItem::projection: {
+            const auto& p = core.projections[index];
+            return fmt::format("{} -> {}", img.layers[p.source_layer].name,
+                               img.layers[core.segments[p.segment].layer].name);
+          }
+          default:
+            return "";
+        }
+      };
 }
 
 int run_compile(const std::vector<std::string>& args) {
@@ -61,14 +61,14 @@ int run_compile(const std::vector<std::string>& args) {
   cli::finish_model_options(m);
   const cli::LoadedModel lm = cli::load_model(model, m);
   const auto& r = lm.compiled;
-  if (!output.empty()) isa::save_image(r.code.image, output);
+  if (!output.empty()) isa::save_image(lm.image, output);
   if (!listing.empty()) {
-    const std::string text = isa::disassemble(r.code.image, annotator(r));
+    const std::string text = isa::disassemble(lm.image, annotator(r, lm.image));
     isa::write_file_atomically(
         listing, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   }
   uint64_t weights = 0;
-  for (const auto& c : r.code.image.cores) weights += c.weights.size();
+  for (const auto& c : lm.image.cores) weights += c.weights.size();
   fmt::print(
       stderr,
       "{}: {} layers, {} segments on {} cores ({}x{} mesh, arch {}), {} weights, {} phases/step\n",

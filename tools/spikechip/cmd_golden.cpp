@@ -51,6 +51,7 @@ int run_golden(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   cli::finish_model_options(m);
+  m.compile.keep_float_net = compare_float;
   const cli::LoadedModel lm = cli::load_model(model, m);
   if (!lm.from_nir)
     throw isa::InputError(

@@ -47,7 +47,7 @@ int run_run(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   cli::finish_model_options(m);
-  const cli::LoadedModel lm = cli::load_model(model, m);
+  cli::LoadedModel lm = cli::load_model(model, m);
   if (check_golden && !lm.from_nir)
     throw isa::InputError(fmt::format(
         "{}: --check-golden needs the NIR model (the golden executor runs the quantised network)",
@@ -64,6 +64,9 @@ int run_run(const std::vector<std::string>& args) {
   if (check_golden)
     checker.emplace(lm.compiled.net, lm.arch.config.semantics,
                     compiler::precision_of(lm.arch.config), inputs);
+  else
+    lm.compiled.net = compiler::Network{};  // the simulator runs the image; the IR's mantissas
+                                            // would stay beside its weights for nothing
   sim::RunOptions ro;
   ro.timesteps = frames.timesteps;
   ro.probes = probes;

@@ -30,6 +30,7 @@ void add_model_options(po::options_description& opts, ModelOptions& m) {
 
 void finish_model_options(ModelOptions& m) {
   auto& c = m.compile;
+  c.keep_float_net = false;  // only golden --compare-float runs the float network
   if (m.discretisation == "euler")
     c.discretisation = compiler::Discretisation::euler;
   else if (m.discretisation == "exact")
@@ -89,7 +90,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& m) {
   lm.from_nir = true;
   lm.compiled = compiler::compile_nir(path, lm.arch.config, lm.arch.hash, m.compile);
   for (const auto& w : lm.compiled.warnings) fmt::print(stderr, "spikechip: warning: {}\n", w);
-  lm.image = lm.compiled.code.image;
+  lm.image = std::move(lm.compiled.code.image);  // one copy of the weights, not two
   return lm;
 }
 

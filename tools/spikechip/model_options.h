@@ -26,8 +26,8 @@ struct LoadedModel {
   arch::ResolvedArch arch;
   std::string path;
   bool from_nir = false;
-  compiler::CompileResult compiled;  // when from_nir
-  isa::ProgramImage image;           // compiled.code.image, or the loaded .scb
+  compiler::CompileResult compiled;  // when from_nir (code.image moved out to `image`)
+  isa::ProgramImage image;           // the compiled image, or the loaded .scb
 };
 
 LoadedModel load_model(const std::string& path, const ModelOptions& m);

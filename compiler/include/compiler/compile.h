@@ -12,8 +12,10 @@
 namespace compiler {
 
 struct CompileResult {
-  Network float_net;  // after discretisation (float weights, per-step parameters)
-  Network net;        // after quantisation: what the golden executor runs
+  // After discretisation (float weights, per-step parameters); empty unless
+  // CompileOptions::keep_float_net.
+  Network float_net;
+  Network net;  // after quantisation: what the golden executor runs (qweight only, no float weight)
   std::vector<LayerQuantReport> quant;
   Mapping mapping;
   CodegenResult code;

@@ -33,10 +33,14 @@ LinOp conv_op(const isa::ConvGeometry& g, std::vector<double> kernel);
 LinOp pool_op(const isa::ConvGeometry& g, double gain);
 LinOp reshape(LinOp op, const std::vector<uint32_t>& out_shape);
 
-// Expand any operator to a dense [out][in] matrix (throws when larger than max_elements).
-LinOp to_dense(const LinOp& op, uint64_t max_elements);
+// Expand any operator to a dense [out][in] matrix (throws when larger than max_elements); a
+// dense operator is returned as it is (moved when passed as an rvalue).
+LinOp to_dense(LinOp op, uint64_t max_elements);
 // The operator `second ∘ first` (first applied first).
 LinOp compose(const LinOp& first, const LinOp& second, uint64_t max_dense_elements);
+// compose(identity_op(in_shape), op) without the arithmetic (multiplying by 1 is exact), so a
+// weight matrix can be moved instead of copied.
+LinOp after_identity(LinOp op, const std::vector<uint32_t>& in_shape);
 // Apply the operator to a float vector (used for biases and the float executor's checks).
 std::vector<double> apply(const LinOp& op, const std::vector<double>& x);
 

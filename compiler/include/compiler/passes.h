@@ -25,11 +25,16 @@ struct CompileOptions {
   std::vector<std::pair<std::string, ConvMode>> conv_mode_per_node;
   uint32_t input_frac_bits = 0;                     // graded input fixed point
   uint64_t max_dense_elements = uint64_t{1} << 28;  // limit when fusing ops into a matrix
+  // compile_nir keeps the float network (CompileResult::float_net) for the float executor;
+  // without it the float weights are released as soon as they are quantised (peak memory:
+  // a dense float64 weight matrix is 8 bytes per position).
+  bool keep_float_net = true;
 };
 
 // import + validate + infer shapes + canonicalise: NIR graph -> float network. Throws
-// isa::InputError naming the node, its type and what is supported.
-Network import_nir(const nir::Graph& graph, const std::string& file, const CompileOptions& opt);
+// isa::InputError naming the node, its type and what is supported. The graph is taken by
+// value: its weight arrays move into the network instead of being copied (pass an rvalue).
+Network import_nir(nir::Graph graph, const std::string& file, const CompileOptions& opt);
 
 // Continuous-time parameters -> per-step decay, gain and bias for opt.dt; weights multiplied
 // by each target neuron's input gain.
