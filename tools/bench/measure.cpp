@@ -45,6 +45,10 @@ OneRun run_verb(const std::string& verb, const Workload& w, const std::string& s
     args.push_back("--timesteps");
     args.push_back(std::to_string(w.timesteps));
   }
+  if (!w.arch.empty()) {
+    args.push_back("--arch");
+    args.push_back(w.arch);
+  }
   if (!w.conv_mode.empty()) {
     args.push_back("--conv-mode");
     args.push_back(w.conv_mode);

@@ -19,9 +19,9 @@ double per_second(double count, double seconds) {
   return seconds > 0 ? count / seconds : 0;
 }
 
-// "8x4" from the row's --set mesh.x / mesh.y (the default chip is 4x4).
+// "8x4" from the row's --set mesh.x / mesh.y (the default chip is 4x4, loihi 8x16).
 std::string mesh_of(const Workload& w) {
-  std::string x = "4", y = "4";
+  std::string x = w.arch == "loihi" ? "8" : "4", y = w.arch == "loihi" ? "16" : "4";
   for (const auto& s : w.sets) {
     if (s.rfind("mesh.x=", 0) == 0) x = s.substr(7);
     if (s.rfind("mesh.y=", 0) == 0) y = s.substr(7);

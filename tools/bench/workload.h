@@ -23,6 +23,7 @@ struct Workload {
   double input_rate = 0.1;     // fraction of input neurons spiking per step
   int64_t timesteps = 100;
   std::string semantics = "pipelined";
+  std::string arch;       // "" (the default chip) or a preset name: `--arch` of run and golden
   std::string conv_mode;  // "" (vanilla) or "sparse": `--conv-mode` of run and golden (conv)
   std::vector<std::string> sets;       // --set key=value for both run and golden (mesh, capacities)
   std::string model_path, input_path;  // Kind::file, or filled by generate()
