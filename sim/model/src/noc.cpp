@@ -1,7 +1,7 @@
 #include "simmodel/noc.h"
 
 #include <algorithm>
-#include <functional>
+#include <bit>
 
 #include "simmodel/flit_noc.h"
 
@@ -61,15 +61,26 @@ std::unique_ptr<Noc> make_noc(const arch::ArchConfig& a) {
 }
 
 ReservationNoc::ReservationNoc(const arch::ArchConfig& a)
-    : Noc(a), port_free_(size_t{n_cores_} * kPorts, 0), inject_free_(n_cores_ + 1, 0) {}
+    : Noc(a),
+      port_free_(size_t{n_cores_} * kPorts, 0),
+      inject_free_(n_cores_ + 1, 0),
+      trees_(*this) {}
+
+uint32_t ReservationNoc::tree_of(const NocInjection& in, std::span<const uint32_t> pool) {
+  const uint32_t router = router_of(in.source);
+  SpanTree& t = span_trees_[in.dest_begin];
+  if (t.router != router || t.count != in.dest_count) {
+    t = {in.dest_count, router,
+         trees_.find_or_build(router, pool.subspan(in.dest_begin, in.dest_count))};
+  }
+  return t.root;
+}
 
 void ReservationNoc::route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
                            DeliverySink& sink) {
-  deliveries_.clear();
-  heap_.clear();
-  subsets_.assign(pool.begin(), pool.end());
-  uint64_t seq = 0;
-  const auto greater = std::greater<Hop>();
+  if (injections.empty()) return;
+  span_trees_.assign(pool.size() + 1, SpanTree{});
+  events_.reset(injections.front().cycle);  // no packet is ready before the first offer
   for (uint32_t k = 0; k < injections.size(); ++k) {
     const NocInjection& in = injections[k];
     ++counters.packets;
@@ -77,50 +88,47 @@ void ReservationNoc::route(std::span<const NocInjection> injections, std::span<c
     // The injection port serialises a source's packets; the head is in the router at `ready`.
     const uint64_t ready = std::max(in.cycle, inject_free_[in.source]);
     inject_free_[in.source] = ready + packet_cycles_;
-    heap_.push_back({ready, seq++, router_of(in.source), k, in.dest_begin, in.dest_count});
-    std::push_heap(heap_.begin(), heap_.end(), greater);
+    events_.push(ready, {k, tree_of(in, pool), EventKind::hop});
   }
-  while (!heap_.empty()) {
-    std::pop_heap(heap_.begin(), heap_.end(), greater);
-    const Hop h = heap_.back();
-    heap_.pop_back();
-    // Split the branch's destinations by output port; each port is reserved once per packet.
-    uint32_t mask = 0;
-    for (uint32_t d = 0; d < h.sub_count; ++d)
-      mask |= 1u << next_port(h.router, subsets_[h.sub_begin + d]);
-    for (uint32_t p = 0; p < kPorts; ++p) {
-      if (!(mask & (1u << p))) continue;
-      const uint32_t key = h.router * kPorts + p;
-      const uint64_t depart = std::max(h.ready + latency_, port_free_[key]);
-      port_free_[key] = depart + packet_cycles_;
-      counters.flit_hops += flits_;
-      if (p == kLocal || p == kHost) {
-        const uint32_t dst = p == kHost ? n_cores_ : h.router;
-        const NocInjection& in = injections[h.injection];
-        const uint64_t arrival = depart + packet_cycles_;
-        deliveries_.push_back(
-            {arrival, dst, h.injection, arrival - zero_load_arrival(in.source, dst, in.cycle)});
-        continue;
-      }
+  events_.drain([&](uint64_t cycle, const Event& e) {
+    if (e.kind == EventKind::hop)
+      hop(cycle, e);
+    else
+      deliver(cycle, e, injections, sink);
+  });
+}
+
+// Each output port of the node is reserved once per packet, in port order.
+void ReservationNoc::hop(uint64_t cycle, const Event& e) {
+  const TreeNode& n = trees_.node(e.node);
+  uint32_t child = n.first_child;
+  for (uint32_t ports = n.ports; ports != 0; ports &= ports - 1) {
+    const uint32_t p = static_cast<uint32_t>(std::countr_zero(ports));
+    uint64_t& free = port_free_[n.router * kPorts + p];
+    const uint64_t depart = std::max(cycle + latency_, free);
+    free = depart + packet_cycles_;
+    counters.flit_hops += flits_;
+    if (p >= kLocal) {
+      events_.push(
+          depart + packet_cycles_,
+          {e.injection, e.node, p == kHost ? EventKind::deliver_host : EventKind::deliver_local});
+    } else {
       counters.link_traversals += flits_;
-      const uint32_t begin = static_cast<uint32_t>(subsets_.size());
-      for (uint32_t d = 0; d < h.sub_count; ++d) {
-        const uint32_t dst = subsets_[h.sub_begin + d];
-        if (next_port(h.router, dst) == p) subsets_.push_back(dst);
-      }
-      heap_.push_back({depart + flit_cycles_, seq++, neighbour(h.router, static_cast<Port>(p)),
-                       h.injection, begin, static_cast<uint32_t>(subsets_.size()) - begin});
-      std::push_heap(heap_.begin(), heap_.end(), greater);
+      events_.push(depart + flit_cycles_, {e.injection, child++, EventKind::hop});
     }
   }
-  std::stable_sort(deliveries_.begin(), deliveries_.end(),
-                   [](const Delivery& a, const Delivery& b) { return a.cycle < b.cycle; });
-  for (const Delivery& d : deliveries_) {
-    ++counters.deliveries;
-    if (d.endpoint == n_cores_) ++counters.host_packets;
-    counters.contention_cycles += d.contention;
-    sink.deliver(d.endpoint, d.cycle, d.injection, d.contention);
-  }
+}
+
+void ReservationNoc::deliver(uint64_t cycle, const Event& e,
+                             std::span<const NocInjection> injections, DeliverySink& sink) {
+  const TreeNode& n = trees_.node(e.node);
+  const bool host = e.kind == EventKind::deliver_host;
+  const uint64_t zero_load = injections[e.injection].cycle + (n.hops + 1) * latency_ +
+                             n.hops * flit_cycles_ + packet_cycles_;
+  ++counters.deliveries;
+  if (host) ++counters.host_packets;
+  counters.contention_cycles += cycle - zero_load;
+  sink.deliver(host ? n_cores_ : n.router, cycle, e.injection, cycle - zero_load);
 }
 
 }  // namespace sim

@@ -21,6 +21,8 @@
 
 #include "arch/config.h"
 #include "simmodel/counters.h"
+#include "simmodel/noc_calendar.h"
+#include "simmodel/noc_multicast_tree.h"
 
 namespace sim {
 
@@ -82,6 +84,9 @@ class Noc {
 
 std::unique_ptr<Noc> make_noc(const arch::ArchConfig& a);
 
+// Exact FCFS per port in (ready cycle, creation order); cost O(1) per router hop and delivery:
+// hop events sit in a calendar queue (every hop lands later than the one that created it) and a
+// packet walks its precomputed multicast tree (docs/performance.md, "reservation NoC").
 class ReservationNoc final : public Noc {
  public:
   explicit ReservationNoc(const arch::ArchConfig& a);
@@ -89,25 +94,28 @@ class ReservationNoc final : public Noc {
              DeliverySink& sink) override;
 
  private:
-  // A packet's head (one branch of its tree) ready at a router. Processed in time order, so
-  // every port serves packets first come, first served (ties: the order they were created).
-  struct Hop {
-    uint64_t ready;
-    uint64_t seq;
-    uint32_t router, injection, sub_begin, sub_count;
-    bool operator>(const Hop& o) const { return ready != o.ready ? ready > o.ready : seq > o.seq; }
-  };
-  struct Delivery {
-    uint64_t cycle;
-    uint32_t endpoint;
+  enum class EventKind : uint32_t { hop, deliver_local, deliver_host };
+  // Packet `injection`'s head at tree node `node` (hop), or its tail out of that node's router
+  // on the local or host port (delivery); the cycle is the calendar's.
+  struct Event {
     uint32_t injection;
-    uint64_t contention;
+    uint32_t node;
+    EventKind kind;
   };
+  // The tree of the pool span starting at dest_begin, valid for this phase only.
+  struct SpanTree {
+    uint32_t count = 0, router = UINT32_MAX, root = 0;
+  };
+  uint32_t tree_of(const NocInjection& in, std::span<const uint32_t> pool);
+  void hop(uint64_t cycle, const Event& e);
+  void deliver(uint64_t cycle, const Event& e, std::span<const NocInjection> injections,
+               DeliverySink& sink);
+
   std::vector<uint64_t> port_free_;    // [router * kPorts + port]: next cycle the port is free
   std::vector<uint64_t> inject_free_;  // [endpoint]: next cycle the injection port is free
-  std::vector<uint32_t> subsets_;      // destination subsets of the branches (this phase)
-  std::vector<Hop> heap_;
-  std::vector<Delivery> deliveries_;
+  MulticastTrees trees_;
+  std::vector<SpanTree> span_trees_;  // [dest_begin]
+  CalendarQueue<Event> events_;
 };
 
 }  // namespace sim
