@@ -157,6 +157,7 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
     switch (r.mode) {
       case arch::AuMode::fc:
         weights_needed = uint64_t{p.source_neurons} * r.n;
+        r.nonzero = NonzeroRows(p.source_neurons);
         break;
       case arch::AuMode::elementwise:
         weights_needed = r.n;
@@ -289,34 +290,26 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
   return std::max(base, mem_cycles);
 }
 
-// Source neuron i reads weight row i and touches every neuron of the segment.
+// Source neuron i reads weight row i and touches every neuron of the segment: the AU walks
+// every position; the work below is per non-zero weight (NonzeroRows).
 void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
                              Burst& b) {
   const uint32_t n = pr.n;
   const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i} * n;
   const int16_t* w = prog_.weights.data() + row;
-  const uint32_t mbase = pr.membrane_base;
   const uint32_t sh = pr.p->weight_shift;  // weight exponent: a mantissa w adds w << sh
-  uint64_t nz = 0;
+  const std::span<const uint32_t> nzj = pr.nonzero.row(i, w, n);
   if (payload == 1) {
-    for (uint32_t j = 0; j < n; ++j) {
-      if (w[j] == 0) continue;
-      acc[j] = wrap_add(acc[j], isa::scaled_weight(w[j], sh));
-      membrane_.access(mbase + j);
-      ++nz;
-    }
+    for (uint32_t j : nzj) acc[j] = wrap_add(acc[j], isa::scaled_weight(w[j], sh));
   } else {
-    for (uint32_t j = 0; j < n; ++j) {
-      if (w[j] == 0) continue;
+    for (uint32_t j : nzj)
       acc[j] = wrap_add(acc[j], isa::shift_add(isa::scaled_weight(w[j], sh), payload));
-      membrane_.access(mbase + j);
-      ++nz;
-    }
   }
+  membrane_.access_offsets(pr.membrane_base, nzj.data(), nzj.size());
   b.addresses += n;
   b.words += weight_mem_.words(row, n);
-  b.nonzero += nz;
-  b.zero += n - nz;
+  b.nonzero += nzj.size();
+  b.zero += n - nzj.size();
 }
 
 // Source (c, y, x) -> every output (oc, oy, ox) of the segment whose window holds it; the AU

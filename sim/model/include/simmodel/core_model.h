@@ -16,6 +16,7 @@
 #include "simmodel/input_queue.h"
 #include "simmodel/membrane_memory.h"
 #include "simmodel/noc.h"
+#include "simmodel/nonzero_rows.h"
 #include "simmodel/pipeline_blocks.h"
 #include "simmodel/sparse_sites.h"
 
@@ -102,6 +103,7 @@ class CoreModel {
              taps = 1;
     bool gated = false;                   // the target layer is gated by active sites
     SiteRule site_rule = SiteRule::none;  // how its source's sites map onto the target's
+    mutable NonzeroRows nonzero;          // FC: each weight row's non-zero positions
   };
   struct SegmentRt {
     const isa::Segment* s = nullptr;
