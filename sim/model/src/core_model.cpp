@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include "arch/derived.h"
 #include "isa/error.h"
+#include "isa/neuron_sweep.h"
 #include "isa/table.h"
 
 namespace sim {
@@ -534,22 +535,34 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   const bool per_neuron = s.param_count != 1;
   seg.spikes.clear();
   uint64_t active = 0, gated_off = 0;
-  for (uint32_t j = 0; j < s.neuron_count; ++j) {
-    if (neuron_gated_off(s, j)) {  // inactive site: never updated, state stays 0
-      ++gated_off;
-      continue;
+  const bool gated = sites_ && sites_->gated(s.layer);
+  // Neurons at rest are skipped when rest is a fixed point of every neuron's parameters (they
+  // would count as visited-idle: counted below from the totals). Not in a gated layer, whose
+  // gated-off neurons are counted one by one.
+  const bool skip_rest = !gated && rests_for(seg, mode);
+  isa::NeuronState* state = seg.state.data();
+  const uint32_t n = s.neuron_count;
+  isa::with_model(mode.model, [&](auto model) __attribute__((flatten)) {
+    isa::UpdateMode m = mode;
+    m.model = model;  // a constant: neuron_step's model tests fold away
+    for (uint32_t j = 0; j < n; ++j) {
+      if (skip_rest) {
+        j = isa::skip_resting(state, acc, j, n);
+        if (j == n) break;
+      }
+      if (gated && neuron_gated_off(s, j)) {  // inactive site: never updated, state stays 0
+        ++gated_off;
+        continue;
+      }
+      isa::NeuronState& st = state[j];
+      const isa::NeuronParams& p = params[per_neuron ? j : 0];
+      const bool busy = (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
+      const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
+      acc[j] = 0;
+      if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
+      active += busy || out > 0;
     }
-    isa::NeuronState& st = seg.state[j];
-    const isa::NeuronParams& p = params[per_neuron ? j : 0];
-    bool is_active = acc[j] != 0 || st.v != 0 || st.u != 0 || p.bias != 0 || p.input_bias != 0;
-    const uint32_t out = isa::neuron_step(st, acc[j], p, mode, precision_);
-    acc[j] = 0;
-    if (out > 0) {
-      is_active = true;
-      seg.spikes.emplace_back(s.neuron_begin + j, out);
-    }
-    active += is_active;
-  }
+  });
   seg.updated_step = step_;
   seg.spiking = isa::is_spiking(mode.model);
   const uint64_t visited = neuron_unit_.active_only() ? active : s.neuron_count - gated_off;
@@ -569,6 +582,23 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
     }
   }
   return neuron_unit_.cycles(visited);
+}
+
+// Whether rest is a fixed point for every neuron of the segment under `mode` (cached: a
+// segment is updated by the same instruction every step).
+bool CoreModel::rests_for(SegmentRt& seg, const isa::UpdateMode& mode) {
+  const uint32_t key = static_cast<uint32_t>(mode.model) << 8 |
+                       static_cast<uint32_t>(mode.compare) << 4 | 1u;
+  if (seg.rest_key != key) {
+    const isa::Segment& s = *seg.s;
+    const isa::NeuronParams* params = prog_.params.data() + s.param_base;
+    const uint32_t n = s.param_count == 1 ? 1 : s.neuron_count;
+    seg.rest_all = true;
+    for (uint32_t j = 0; j < n && seg.rest_all; ++j)
+      seg.rest_all = isa::rest_is_fixed_point(params[j], mode);
+    seg.rest_key = key;
+  }
+  return seg.rest_all;
 }
 
 // SEND (dests = the route) or HOUT (dests = nullptr: the host): one packet per spike of this
