@@ -7,6 +7,7 @@
 // threshold. Such neurons may be skipped; counters that count visits must count them anyway.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "isa/arith.h"
@@ -21,12 +22,17 @@ inline bool rest_is_fixed_point(const NeuronParams& p, const UpdateMode& m) {
 
 // The first j' in [j, n) whose neuron is not at rest with zero input (v, u or acc non-zero),
 // or n. At each multiple of 8 it tests eight neurons at once: most of a quiet layer is at rest.
+static_assert(sizeof(NeuronState) == 2 * sizeof(int32_t));
 inline uint32_t skip_resting(const NeuronState* st, const int32_t* acc, uint32_t j, uint32_t n) {
   while (j < n) {
     if ((j & 7u) == 0 && j + 8 <= n) {
-      int32_t any = 0;
-      for (uint32_t k = 0; k < 8; ++k) any |= st[j + k].v | st[j + k].u | acc[j + k];
-      if (any == 0) {
+      // Eight (v, u) pairs and eight accumulators OR-ed four lanes at a time.
+      using V4 = int32_t __attribute__((vector_size(16)));
+      V4 x[6];
+      std::memcpy(x, st + j, 4 * sizeof(V4));
+      std::memcpy(x + 4, acc + j, 2 * sizeof(V4));
+      const V4 any = x[0] | x[1] | x[2] | x[3] | x[4] | x[5];
+      if ((any[0] | any[1] | any[2] | any[3]) == 0) {
         j += 8;
         continue;
       }

@@ -542,26 +542,33 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   const bool skip_rest = !gated && rests_for(seg, mode);
   isa::NeuronState* state = seg.state.data();
   const uint32_t n = s.neuron_count;
-  isa::with_model(mode.model, [&](auto model) __attribute__((flatten)) {
+  // Compiled per model and per skip_rest (flatten: neuron_step inline, its model tests folded).
+  const auto sweep = [&](auto model, auto skipping) __attribute__((flatten)) {
     isa::UpdateMode m = mode;
-    m.model = model;  // a constant: neuron_step's model tests fold away
+    m.model = model;
     for (uint32_t j = 0; j < n; ++j) {
-      if (skip_rest) {
+      if constexpr (skipping) {
         j = isa::skip_resting(state, acc, j, n);
         if (j == n) break;
-      }
-      if (gated && neuron_gated_off(s, j)) {  // inactive site: never updated, state stays 0
+      } else if (gated && neuron_gated_off(s, j)) {  // inactive site: never updated, stays 0
         ++gated_off;
         continue;
       }
       isa::NeuronState& st = state[j];
       const isa::NeuronParams& p = params[per_neuron ? j : 0];
-      const bool busy = (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
+      // Skipping: this neuron is not at rest, so it is active.
+      const bool busy = skipping || (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
       const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
       acc[j] = 0;
       if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
       active += busy || out > 0;
     }
+  };
+  isa::with_model(mode.model, [&](auto model) {
+    if (skip_rest)
+      sweep(model, std::true_type{});
+    else
+      sweep(model, std::false_type{});
   });
   seg.updated_step = step_;
   seg.spiking = isa::is_spiking(mode.model);
@@ -587,8 +594,8 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
 // Whether rest is a fixed point for every neuron of the segment under `mode` (cached: a
 // segment is updated by the same instruction every step).
 bool CoreModel::rests_for(SegmentRt& seg, const isa::UpdateMode& mode) {
-  const uint32_t key = static_cast<uint32_t>(mode.model) << 8 |
-                       static_cast<uint32_t>(mode.compare) << 4 | 1u;
+  const uint32_t key =
+      static_cast<uint32_t>(mode.model) << 8 | static_cast<uint32_t>(mode.compare) << 4 | 1u;
   if (seg.rest_key != key) {
     const isa::Segment& s = *seg.s;
     const isa::NeuronParams* params = prog_.params.data() + s.param_base;
