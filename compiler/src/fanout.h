@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "compiler/ir.h"
@@ -25,6 +26,25 @@ inline int32_t weighted(int32_t w, uint32_t payload) {
 }
 inline double weighted(double w, double payload) {
   return w * payload;
+}
+
+// a[0..n) += row[0..n) (a binary spike through a dense FC row). The int32 version adds eight
+// lanes per iteration with GCC vector types (wrapping, as accumulate): -O2 does not vectorise.
+inline void accumulate_row(int32_t* a, const int32_t* row, uint32_t n) {
+  using V4 = uint32_t __attribute__((vector_size(16)));
+  uint32_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    V4 x[2], y[2];
+    std::memcpy(x, a + j, sizeof x);
+    std::memcpy(y, row + j, sizeof y);
+    x[0] += y[0];
+    x[1] += y[1];
+    std::memcpy(a + j, x, sizeof x);
+  }
+  for (; j < n; ++j) accumulate(a[j], row[j]);
+}
+inline void accumulate_row(double* a, const double* row, uint32_t n) {
+  for (uint32_t j = 0; j < n; ++j) accumulate(a[j], row[j]);
 }
 
 // A projection prepared for fan-out from the source side.
@@ -104,7 +124,7 @@ void integrate(const Prepared<W>& pp, const uint32_t* index, const P* payload, s
         const W* row = pp.w.data() + size_t{index[s]} * N;
         const P pay = payload[s];
         if (pay == P{1}) {
-          for (uint32_t j = 0; j < N; ++j) accumulate(a[j], row[j]);
+          accumulate_row(a, row, N);
         } else {
           for (uint32_t j = 0; j < N; ++j) accumulate(a[j], weighted(row[j], pay));
         }

@@ -11,6 +11,7 @@
 
 #include "fanout.h"
 #include "isa/error.h"
+#include "isa/neuron_sweep.h"
 #include "sparse_fanout.h"
 
 namespace compiler {
@@ -143,18 +144,41 @@ struct GoldenExecutor::Impl {
     uint64_t active = 0;
     const uint8_t* on = gate(l);  // neurons at inactive sites are never updated (state stays 0)
     const uint32_t hw = on ? sites->plan().sites[l] : 1;
-    for (uint32_t j = 0; j < layer.size; ++j) {
-      if (on && !on[j % hw]) continue;
-      const isa::NeuronParams& p = layer.qparams[uniform ? 0 : j];
-      active += (st[j].v | st[j].u | a[j] | p.bias | p.input_bias) != 0;
-      const uint32_t o = isa::neuron_step(st[j], a[j], p, mode, prec);
-      a[j] = 0;
-      if (o) {
-        out.index.push_back(j);
-        out.payload.push_back(o);
+    // Neurons at rest are skipped when rest is a fixed point of the layer's parameters
+    // (isa/neuron_sweep.h): they are neither active nor spike, and add 0 to a readout.
+    bool skip_rest = true;
+    for (const isa::NeuronParams& p : layer.qparams)
+      skip_rest = skip_rest && isa::rest_is_fixed_point(p, mode);
+    isa::NeuronState* sp = st.data();
+    int32_t* ap = a.data();
+    const uint32_t n = layer.size;
+    // Compiled per model and per skipping (flatten: neuron_step inline, its model tests folded).
+    const auto sweep = [&](auto model, auto skipping) __attribute__((flatten)) {
+      isa::UpdateMode m = mode;
+      m.model = model;
+      for (uint32_t j = 0; j < n; ++j) {
+        if constexpr (skipping) {
+          j = isa::skip_resting(sp, ap, j, n);
+          if (j == n) break;
+        }
+        if (on && !on[j % hw]) continue;
+        const isa::NeuronParams& p = layer.qparams[uniform ? 0 : j];
+        active += skipping || (sp[j].v | sp[j].u | ap[j] | p.bias | p.input_bias) != 0;
+        const uint32_t o = isa::neuron_step(sp[j], ap[j], p, m, prec);
+        ap[j] = 0;
+        if (o) {
+          out.index.push_back(j);
+          out.payload.push_back(o);
+        }
+        if (readout) (*readout)[j] += sp[j].v;
       }
-      if (readout) (*readout)[j] += st[j].v;
-    }
+    };
+    isa::with_model(mode.model, [&](auto model) {
+      if (skip_rest)
+        sweep(model, std::true_type{});
+      else
+        sweep(model, std::false_type{});
+    });
     stats.neuron_updates[l] += active;
     stats.spike_packets[l] += out.index.size();
     for (uint32_t p : out.payload) stats.spikes[l] += p;

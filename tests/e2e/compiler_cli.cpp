@@ -124,6 +124,7 @@ TEST_CASE("e2e golden: the bundled workload gives a report, predictions and accu
   REQUIRE(r.exit_code == 0);
   const std::string report = read_text(dir / "report.json");
   CHECK_THAT(report, Catch::Contains("\"accuracy\": 1.0"));
+  CHECK_THAT(report, Catch::Contains("\"setup_seconds\": 0.0"));  // deterministic: no clock
   const std::string pred = read_text(dir / "predictions.csv");
   CHECK(pred.rfind("sample,predicted,label\n0,0,0\n1,1,1\n", 0) == 0);
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include "arch/derived.h"
 #include "isa/error.h"
+#include "isa/neuron_sweep.h"
 #include "isa/table.h"
 
 namespace sim {
@@ -170,6 +171,7 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
     switch (r.mode) {
       case arch::AuMode::fc:
         weights_needed = uint64_t{p.source_end - p.source_begin} * r.n;
+        r.nonzero = NonzeroRows(p.source_neurons);
         break;
       case arch::AuMode::elementwise:
         weights_needed = r.n;
@@ -308,34 +310,26 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
   return std::max(base, mem_cycles);
 }
 
-// Source neuron i reads weight row i and touches every neuron of the segment.
+// Source neuron i reads weight row i and touches every neuron of the segment: the AU walks
+// every position; the work below is per non-zero weight (NonzeroRows).
 void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
                              Burst& b) {
   const uint32_t n = pr.n;
   const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i - pr.p->source_begin} * n;
   const int16_t* w = prog_.weights.data() + row;
-  const uint32_t mbase = pr.membrane_base;
   const uint32_t sh = pr.p->weight_shift;  // weight exponent: a mantissa w adds w << sh
-  uint64_t nz = 0;
+  const std::span<const uint32_t> nzj = pr.nonzero.row(i, w, n);
   if (payload == 1) {
-    for (uint32_t j = 0; j < n; ++j) {
-      if (w[j] == 0) continue;
-      acc[j] = wrap_add(acc[j], isa::scaled_weight(w[j], sh));
-      membrane_.access(mbase + j);
-      ++nz;
-    }
+    for (uint32_t j : nzj) acc[j] = wrap_add(acc[j], isa::scaled_weight(w[j], sh));
   } else {
-    for (uint32_t j = 0; j < n; ++j) {
-      if (w[j] == 0) continue;
+    for (uint32_t j : nzj)
       acc[j] = wrap_add(acc[j], isa::shift_add(isa::scaled_weight(w[j], sh), payload));
-      membrane_.access(mbase + j);
-      ++nz;
-    }
   }
+  membrane_.access_offsets(pr.membrane_base, nzj.data(), nzj.size());
   b.addresses += n;
   b.words += weight_mem_.words(row, n);
-  b.nonzero += nz;
-  b.zero += n - nz;
+  b.nonzero += nzj.size();
+  b.zero += n - nzj.size();
 }
 
 // Source (c, y, x) -> every output (oc, oy, ox) of the segment whose window holds it; the AU
@@ -565,22 +559,41 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   const bool per_neuron = s.param_count != 1;
   seg.spikes.clear();
   uint64_t active = 0, gated_off = 0;
-  for (uint32_t j = 0; j < s.neuron_count; ++j) {
-    if (neuron_gated_off(s, j)) {  // inactive site: never updated, state stays 0
-      ++gated_off;
-      continue;
+  const bool gated = sites_ && sites_->gated(s.layer);
+  // Neurons at rest are skipped when rest is a fixed point of every neuron's parameters (they
+  // would count as visited-idle: counted below from the totals). Not in a gated layer, whose
+  // gated-off neurons are counted one by one.
+  const bool skip_rest = !gated && rests_for(seg, mode);
+  isa::NeuronState* state = seg.state.data();
+  const uint32_t n = s.neuron_count;
+  // Compiled per model and per skip_rest (flatten: neuron_step inline, its model tests folded).
+  const auto sweep = [&](auto model, auto skipping) __attribute__((flatten)) {
+    isa::UpdateMode m = mode;
+    m.model = model;
+    for (uint32_t j = 0; j < n; ++j) {
+      if constexpr (skipping) {
+        j = isa::skip_resting(state, acc, j, n);
+        if (j == n) break;
+      } else if (gated && neuron_gated_off(s, j)) {  // inactive site: never updated, stays 0
+        ++gated_off;
+        continue;
+      }
+      isa::NeuronState& st = state[j];
+      const isa::NeuronParams& p = params[per_neuron ? j : 0];
+      // Skipping: this neuron is not at rest, so it is active.
+      const bool busy = skipping || (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
+      const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
+      acc[j] = 0;
+      if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
+      active += busy || out > 0;
     }
-    isa::NeuronState& st = seg.state[j];
-    const isa::NeuronParams& p = params[per_neuron ? j : 0];
-    bool is_active = acc[j] != 0 || st.v != 0 || st.u != 0 || p.bias != 0 || p.input_bias != 0;
-    const uint32_t out = isa::neuron_step(st, acc[j], p, mode, precision_);
-    acc[j] = 0;
-    if (out > 0) {
-      is_active = true;
-      seg.spikes.emplace_back(s.neuron_begin + j, out);
-    }
-    active += is_active;
-  }
+  };
+  isa::with_model(mode.model, [&](auto model) {
+    if (skip_rest)
+      sweep(model, std::true_type{});
+    else
+      sweep(model, std::false_type{});
+  });
   seg.updated_step = step_;
   seg.spiking = isa::is_spiking(mode.model);
   const uint64_t visited = neuron_unit_.active_only() ? active : s.neuron_count - gated_off;
@@ -600,6 +613,23 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
     }
   }
   return neuron_unit_.cycles(visited);
+}
+
+// Whether rest is a fixed point for every neuron of the segment under `mode` (cached: a
+// segment is updated by the same instruction every step).
+bool CoreModel::rests_for(SegmentRt& seg, const isa::UpdateMode& mode) {
+  const uint32_t key =
+      static_cast<uint32_t>(mode.model) << 8 | static_cast<uint32_t>(mode.compare) << 4 | 1u;
+  if (seg.rest_key != key) {
+    const isa::Segment& s = *seg.s;
+    const isa::NeuronParams* params = prog_.params.data() + s.param_base;
+    const uint32_t n = s.param_count == 1 ? 1 : s.neuron_count;
+    seg.rest_all = true;
+    for (uint32_t j = 0; j < n && seg.rest_all; ++j)
+      seg.rest_all = isa::rest_is_fixed_point(params[j], mode);
+    seg.rest_key = key;
+  }
+  return seg.rest_all;
 }
 
 // SEND (dests = the route) or HOUT (dests = nullptr: the host): one packet per spike of this

@@ -16,6 +16,7 @@
 #include "simmodel/input_queue.h"
 #include "simmodel/membrane_memory.h"
 #include "simmodel/noc.h"
+#include "simmodel/nonzero_rows.h"
 #include "simmodel/pipeline_blocks.h"
 #include "simmodel/sparse_sites.h"
 
@@ -104,6 +105,7 @@ class CoreModel {
              taps = 1;
     bool gated = false;                   // the target layer is gated by active sites
     SiteRule site_rule = SiteRule::none;  // how its source's sites map onto the target's
+    mutable NonzeroRows nonzero;          // FC: each weight row's non-zero positions
   };
   struct SegmentRt {
     const isa::Segment* s = nullptr;
@@ -112,6 +114,8 @@ class CoreModel {
     std::vector<std::pair<uint32_t, uint32_t>> spikes;  // (neuron in layer, payload) this step
     int64_t updated_step = -1;
     bool spiking = true;
+    uint32_t rest_key = 0;  // the update mode rest_all was computed for (0: none yet)
+    bool rest_all = false;  // rest is a fixed point of every neuron's parameters
   };
   struct Tap {
     uint32_t k;  // ky * k_w + kx
@@ -125,6 +129,7 @@ class CoreModel {
                       bool pool);
   void integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
   uint64_t update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log);
+  bool rests_for(SegmentRt& seg, const isa::UpdateMode& mode);
   // Sparse convolution gating (sparse_gate.cpp): site `site` of pr's target is active for
   // the step the packet being integrated is for; gate_taps drops the taps at inactive
   // sites (counting n_oc skipped pairs each) and returns whether any is left.
