@@ -52,6 +52,26 @@ int16_t narrow(int32_t w) {
   return static_cast<int16_t>(w);
 }  // |w| < 2^15 by quantise
 
+// Weight words a segment's projection k puts in its core's weight memory (the loop in
+// codegen below writes exactly these), to reserve a core's weights once.
+size_t weight_words(const Network& net, const SegmentPlan& sp, size_t k) {
+  const Projection& p = net.layers[sp.layer].inputs[k];
+  switch (p.kind) {
+    case ProjectionKind::fc:
+      return size_t{sp.sources[k].size()} * sp.count;
+    case ProjectionKind::conv: {
+      const uint32_t ohw = p.geom.out_h * p.geom.out_w;
+      const size_t per_oc = p.qweight.size() / p.geom.out_c;
+      return ((sp.begin + sp.count) / ohw - sp.begin / ohw) * per_oc;
+    }
+    case ProjectionKind::pool:
+      return 1;
+    case ProjectionKind::elementwise:
+      return sp.count;
+  }
+  return 0;
+}
+
 }  // namespace
 
 CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Mapping& m,
@@ -111,6 +131,11 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
     std::vector<isa::Instr> prologue;
     std::vector<std::string> prologue_comments;
     std::vector<int> route_of(segs.size(), -1);
+    size_t words = 0;
+    for (const SegmentPlan* sp : segs)
+      for (size_t k = 0; k < net.layers[sp->layer].inputs.size(); ++k)
+        words += weight_words(net, *sp, k);
+    cp.weights.reserve(words);  // grown by push_back, it would hold up to twice the weights
     for (size_t si = 0; si < segs.size(); ++si) {
       const SegmentPlan& sp = *segs[si];
       const Layer& layer = net.layers[sp.layer];

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "compiler/nir.h"
+#include "compiler/weight_blocks.h"
 #include "isa/error.h"
 
 namespace compiler {
@@ -75,9 +76,9 @@ void check_support(const Network& net, const arch::ArchConfig& arch, const std::
 
 // After quantisation only the mantissas (qweight) are read: the float weights would double
 // the footprint of every projection.
-void release_float_weights(Network& net) {
+void drop_float_weights(Network& net) {
   for (auto& l : net.layers)
-    for (auto& p : l.inputs) std::vector<double>().swap(p.weight);
+    for (auto& p : l.inputs) release_float_weights(p);
 }
 
 }  // namespace
@@ -86,7 +87,11 @@ CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch,
                           const CompileOptions& opt) {
   CompileResult r;
   // The graph's weight arrays move into the network: nothing of the graph outlives import.
-  r.float_net = discretise(import_nir(nir::read_file(path), path, opt), path, opt);
+  // Without the float network to keep, large Linear/Affine matrices stay in the file and
+  // quantise reads them in row blocks, one layer after the other.
+  nir::ReadOptions read;
+  if (!opt.keep_float_net) read.leave_in_file_elements = opt.stream_weight_elements;
+  r.float_net = discretise(import_nir(nir::read_file(path, read), path, opt), path, opt);
   check_support(r.float_net, arch, path);
   if (arch.core.weight_layout != arch::WeightLayout::dense)
     r.warnings.push_back(fmt::format(
@@ -96,7 +101,7 @@ CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch,
   r.net = opt.keep_float_net ? quantise(r.float_net, arch, &r.quant)
                              : quantise(std::move(r.float_net), arch, &r.quant);
   if (!opt.keep_float_net) r.float_net = Network{};
-  release_float_weights(r.net);
+  drop_float_weights(r.net);
   for (const auto& q : r.quant)
     if (q.saturated > 0)
       r.warnings.push_back(fmt::format(

@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "compiler/passes.h"
 #include "isa/error.h"
@@ -78,6 +79,12 @@ Network discretise(Network net, const std::string& file, const CompileOptions& o
     for (auto& p : l.inputs) {
       switch (p.kind) {
         case ProjectionKind::fc: {
+          if (p.stored) {  // applied row by row as the matrix is read (weight_blocks.h)
+            if (!p.stored->row_gain.empty())
+              throw std::logic_error("discretise: weights already discretised");
+            p.stored->row_gain = gain;
+            break;
+          }
           const size_t in = p.weight.size() / N;
           for (uint32_t j = 0; j < N; ++j)
             for (size_t i = 0; i < in; ++i) p.weight[j * in + i] *= gain[j];

@@ -107,8 +107,9 @@ LinOp static_op(const Ctx& c, nir::Node& n, const std::vector<uint32_t>& in) {
     if (uint64_t(w.shape[1]) != in_size)
       c.fail(n, fmt::format("weight has {} inputs, its input {} has {} elements", w.shape[1],
                             shape_str(in), in_size));
-    return dense_op(static_cast<uint32_t>(w.shape[1]), static_cast<uint32_t>(w.shape[0]),
-                    take_weights(c, n));
+    const auto in_n = static_cast<uint32_t>(w.shape[1]), out_n = static_cast<uint32_t>(w.shape[0]);
+    if (w.stored) return stored_dense_op(in_n, out_n, w.stored);  // streamed by quantise
+    return dense_op(in_n, out_n, take_weights(c, n));
   }
   if (t == "Scale") {
     const auto& s = need(c, n, "scale");
@@ -244,6 +245,24 @@ void order_graph(Ctx& c, const std::string& input) {
       c.fail(*node, "not reachable from the input node (every node must lie on a path from it)");
 }
 
+// The weight matrix of a Linear or Affine node is the only array import can leave in the file
+// (nir::ReadOptions): it becomes a fc projection's weights as it is. Every other array is read.
+void load_unstreamed(nir::Graph& g) {
+  for (nir::Node& n : g.nodes)
+    for (auto& [key, a] : n.arrays)
+      if (a.stored && !(key == "weight" && (n.type == "Linear" || n.type == "Affine")))
+        nir::load(a);
+}
+
+// A fc projection's weights from a dense operator: its matrix, or its handle on the file.
+void set_fc_weights(Projection& pr, LinOp op) {
+  pr.kind = ProjectionKind::fc;
+  if (op.stored)
+    pr.stored = Projection::Stored{std::move(op.stored), {}, 1.0};
+  else
+    pr.weight = std::move(op.matrix);
+}
+
 bool has_subgraph(const nir::Graph& g) {
   return std::any_of(g.nodes.begin(), g.nodes.end(), [](const nir::Node& n) { return n.subgraph; });
 }
@@ -252,6 +271,7 @@ bool has_subgraph(const nir::Graph& g) {
 
 Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOptions& opt) {
   nir::Graph graph = has_subgraph(graph_in) ? nir::flatten(graph_in) : std::move(graph_in);
+  load_unstreamed(graph);
   Ctx c{file, opt, {}, {}, {}, {}, {}, {}};
   std::string input;
   for (auto& n : graph.nodes) {
@@ -412,8 +432,7 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
           pr.kind = ProjectionKind::elementwise;
           pr.weight = std::move(op.diag);
         } else {
-          pr.kind = ProjectionKind::fc;
-          pr.weight = std::move(op.matrix);
+          set_fc_weights(pr, std::move(op));
         }
         l.inputs.push_back(std::move(pr));
       }
@@ -473,9 +492,8 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
         Projection pr;
         pr.source = path.source;
         pr.origin = path.origin;
-        pr.kind = ProjectionKind::fc;
-        pr.weight =
-            to_dense(path.take_op(net.layers[path.source].shape), opt.max_dense_elements).matrix;
+        set_fc_weights(
+            pr, to_dense(path.take_op(net.layers[path.source].shape), opt.max_dense_elements));
         l.inputs.push_back(std::move(pr));
       }
       l.nir.bias = bias_of(p);

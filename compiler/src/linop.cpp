@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <numeric>
 #include <stdexcept>
 
@@ -43,6 +44,20 @@ LinOp dense_op(uint32_t in, uint32_t out, std::vector<double> matrix) {
   op.in_shape = {in};
   op.out_shape = {out};
   op.matrix = std::move(matrix);
+  return op;
+}
+
+LinOp stored_dense_op(uint32_t in, uint32_t out, std::shared_ptr<const nir::StoredMatrix> m) {
+  LinOp op = dense_op(in, out, {});
+  op.stored = std::move(m);
+  return op;
+}
+
+LinOp loaded(LinOp op) {
+  if (op.stored) {
+    op.matrix = nir::read_all(*op.stored);
+    op.stored.reset();
+  }
   return op;
 }
 
@@ -197,6 +212,8 @@ static LinOp compose_conv(const LinOp& a, const LinOp& b) {
 
 LinOp compose(const LinOp& first, const LinOp& second, uint64_t max_dense) {
   using K = LinOp::Kind;
+  if (first.stored) return compose(loaded(first), second, max_dense);
+  if (second.stored) return compose(first, loaded(second), max_dense);
   if (shape_size(first.out_shape) != shape_size(second.in_shape))
     throw std::logic_error("compose: size mismatch");
   if (first.kind == K::elementwise && second.kind == K::elementwise) {
@@ -319,6 +336,21 @@ std::vector<double> apply(const LinOp& op, const std::vector<double>& x) {
       for (uint64_t i = 0; i < in; ++i) y[i] = op.diag[i] * x[i];
       break;
     case LinOp::Kind::dense:
+      if (op.stored) {  // row blocks: the same sums in the same order as below
+        nir::RowReader rows(*op.stored);
+        const uint64_t block = nir::rows_per_block(*op.stored);
+        std::vector<double> buf(block * in);
+        for (uint64_t b = 0; b < out; b += block) {
+          const uint64_t e = std::min(out, b + block);
+          rows.read(b, e, buf.data());
+          for (uint64_t o = b; o < e; ++o) {
+            double s = 0;
+            for (uint64_t i = 0; i < in; ++i) s += buf[(o - b) * in + i] * x[i];
+            y[o] = s;
+          }
+        }
+        break;
+      }
       for (uint64_t o = 0; o < out; ++o) {
         double s = 0;
         for (uint64_t i = 0; i < in; ++i) s += op.matrix[o * in + i] * x[i];

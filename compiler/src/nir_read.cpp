@@ -41,7 +41,8 @@ const char* filter_name(H5Z_filter_t id) {
 
 class Reader {
  public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
+  explicit Reader(std::string file, ReadOptions options = {})
+      : file_(std::move(file)), options_(options) {}
 
   Graph read(hid_t file) {
     if (!has_link(file, "node", "/")) {
@@ -213,9 +214,16 @@ class Reader {
     Array a;
     a.shape = shape_of(d, path);
     a.integer = cls == H5T_INTEGER;
-    a.data.resize(static_cast<size_t>(a.size()));
-    if (a.data.empty()) return a;
+    if (a.size() == 0) return a;
     check_filters(d, path);
+    if (options_.leave_in_file_elements > 0 && a.shape.size() >= 2 &&
+        a.size() >= options_.leave_in_file_elements) {
+      const auto rows = static_cast<uint64_t>(a.shape[0]);
+      a.stored = std::make_shared<const StoredMatrix>(
+          StoredMatrix{file_, path, rows, static_cast<uint64_t>(a.size()) / rows});
+      return a;
+    }
+    a.data.resize(static_cast<size_t>(a.size()));
     if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()) < 0)
       fail(path, "cannot read dataset (expected a numeric array)" + h5::last_error());
     return a;
@@ -316,6 +324,7 @@ class Reader {
   }
 
   std::string file_;
+  ReadOptions options_;
   size_t node_count_ = 0;
 };
 
@@ -333,7 +342,7 @@ std::string not_hdf5(const std::string& name) {
 
 }  // namespace
 
-Graph read_file(const std::string& path) {
+Graph read_file(const std::string& path, const ReadOptions& options) {
   h5::QuietErrors quiet;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
@@ -348,10 +357,16 @@ Graph read_file(const std::string& path) {
   {
     h5::Id file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (!file.valid()) throw isa::InputError(path + ": cannot open HDF5 file" + h5::last_error());
-    g = Reader(path).read(file.get());
+    g = Reader(path, options).read(file.get());
   }
   H5garbage_collect();  // HDF5 keeps freed blocks (vlen strings) on free lists until asked
   return g;
+}
+
+void load(Array& a) {
+  if (!a.stored) return;
+  a.data = read_all(*a.stored);
+  a.stored.reset();
 }
 
 Graph read_memory(const void* bytes, size_t size, const std::string& display_name) {

@@ -21,22 +21,30 @@
 #include <cmath>
 
 #include "compiler/passes.h"
+#include "compiler/weight_blocks.h"
 #include "isa/error.h"
 
 namespace compiler {
 namespace {
 
-// Adds, per target neuron, the sum of |w| x payload over the projection's inputs.
-void accumulate_l1(const Projection& p, uint32_t targets, uint32_t sources, double payload,
-                   std::vector<double>& l1) {
+// Adds, per target neuron, the sum of |w| x payload over the projection's inputs; returns its
+// largest |w| (one pass: a streamed matrix is read once for both).
+double accumulate_l1(const Projection& p, uint32_t targets, uint32_t sources, double payload,
+                     std::vector<double>& l1) {
+  double max_w = 0;
   switch (p.kind) {
     case ProjectionKind::fc:
-      for (uint32_t j = 0; j < targets; ++j) {
-        double s = 0;
-        for (uint32_t i = 0; i < sources; ++i) s += std::abs(p.weight[size_t{j} * sources + i]);
-        l1[j] += s * payload;
-      }
-      break;
+      if (sources == 0) break;
+      // Blocks hold whole rows ([target][source]).
+      for_each_weight_block(p, [&](size_t first, const double* w, size_t n) {
+        for (size_t r = 0; r < n / sources; ++r) {
+          double s = 0;
+          for (uint32_t i = 0; i < sources; ++i) s += std::abs(w[r * sources + i]);
+          l1[first / sources + r] += s * payload;
+        }
+        for (size_t k = 0; k < n; ++k) max_w = std::max(max_w, std::abs(w[k]));
+      });
+      return max_w;
     case ProjectionKind::elementwise:
       for (uint32_t j = 0; j < targets; ++j) l1[j] += std::abs(p.weight[j]) * payload;
       break;
@@ -52,8 +60,10 @@ void accumulate_l1(const Projection& p, uint32_t targets, uint32_t sources, doub
     }
     case ProjectionKind::pool:
       for (auto& v : l1) v += std::abs(p.pool_gain) * p.geom.k_h * p.geom.k_w * payload;
-      break;
+      return std::abs(p.pool_gain);
   }
+  for (double w : p.weight) max_w = std::max(max_w, std::abs(w));
+  return max_w;
 }
 
 }  // namespace
@@ -71,17 +81,17 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
     double max_w = 0;
     // Largest possible input of one step to one neuron (per-neuron L1 norm x max payload).
     std::vector<double> l1(l.size, 0.0);
+    std::vector<double> proj_max;  // per projection: its largest |w|
     for (auto& p : l.inputs) {
       if (p.source == 0 && input_gain != 1.0) {
-        for (double& w : p.weight) w *= input_gain;
+        scale_weights(p, input_gain);
         p.pool_gain *= input_gain;
       }
       const Layer& src = net.layers[p.source];
       const double payload = p.source == 0 ? std::ldexp(1.0, arch.core.input_bits) - 1
                                            : std::ldexp(1.0, src.spike_bits) - 1;
-      accumulate_l1(p, l.size, src.size, payload, l1);
-      if (p.kind == ProjectionKind::pool) max_w = std::max(max_w, std::abs(p.pool_gain));
-      for (double w : p.weight) max_w = std::max(max_w, std::abs(w));
+      proj_max.push_back(accumulate_l1(p, l.size, src.size, payload, l1));
+      max_w = std::max(max_w, proj_max.back());
     }
     double max_v = 0;
     const auto& S = l.step;
@@ -105,30 +115,30 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
     const auto q = [&](double x, double lim) {
       return static_cast<int32_t>(std::clamp(std::nearbyint(x * scale), -lim, lim));
     };
-    for (auto& p : l.inputs) {
-      const std::vector<double> pool_w{p.pool_gain};
-      const std::vector<double>& ws = p.kind == ProjectionKind::pool ? pool_w : p.weight;
-      double pmax = 0;
-      for (double w : ws) pmax = std::max(pmax, std::abs(w));
+    for (size_t k = 0; k < l.inputs.size(); ++k) {
+      Projection& p = l.inputs[k];
+      const double pmax = proj_max[k];
       int shift = 0;
       while (shift < 30 && pmax * scale > wmax * std::ldexp(1.0, shift)) ++shift;
       p.weight_shift = static_cast<uint32_t>(shift);
       const double unit = scale / std::ldexp(1.0, shift);  // mantissa units per weight unit
-      p.qweight.resize(ws.size());
-      for (size_t i = 0; i < ws.size(); ++i) {
-        const double exact = ws[i] * unit;
-        const int32_t qi =
-            static_cast<int32_t>(std::clamp(std::nearbyint(exact), double(-wmax), double(wmax)));
-        p.qweight[i] = qi;
-        ++rep.weights;
-        if (ws[i] != 0) ++rep.nonzero;
-        if (std::abs(std::nearbyint(exact)) > wmax) ++rep.saturated;
-        if (ws[i] != 0 && qi == 0) ++rep.zeroed;
-        rep.max_abs_error = std::max(rep.max_abs_error, std::abs(qi / unit - ws[i]));
-      }
-      // The mantissas are what the rest of the compiler reads; freeing the float copy here
-      // (not after the whole network) keeps one float and one int copy of a layer at most.
-      std::vector<double>().swap(p.weight);
+      p.qweight.resize(weight_count(p));
+      for_each_weight_block(p, [&](size_t first, const double* ws, size_t n) {
+        for (size_t k = 0; k < n; ++k) {
+          const double exact = ws[k] * unit;
+          const int32_t qi =
+              static_cast<int32_t>(std::clamp(std::nearbyint(exact), double(-wmax), double(wmax)));
+          p.qweight[first + k] = qi;
+          ++rep.weights;
+          if (ws[k] != 0) ++rep.nonzero;
+          if (std::abs(std::nearbyint(exact)) > wmax) ++rep.saturated;
+          if (ws[k] != 0 && qi == 0) ++rep.zeroed;
+          rep.max_abs_error = std::max(rep.max_abs_error, std::abs(qi / unit - ws[k]));
+        }
+      });
+      // The mantissas are what the rest of the compiler reads; freeing the float weights here
+      // (not after the whole network) keeps one layer's mantissas and float blocks at most.
+      release_float_weights(p);
     }
     rep.max_rel_error = max_w > 0 ? rep.max_abs_error / max_w : 0;
     // Neuron parameters; one block when every neuron has the same.

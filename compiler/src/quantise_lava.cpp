@@ -30,6 +30,7 @@
 #include <cmath>
 
 #include "compiler/passes.h"
+#include "compiler/weight_blocks.h"
 
 namespace compiler {
 namespace {
@@ -49,9 +50,11 @@ int64_t clip(int64_t x, int64_t lo, int64_t hi) {
 
 // The smallest weight exponent e in 0..7 at which every trunc(w x 256 / 2^e) fits +-wmax
 // (7 if none does: the rest clip, and the report counts them).
-int weight_exponent(const std::vector<double>& ws, int64_t wmax) {
+int weight_exponent(const Projection& p, int64_t wmax) {
   double big = 0;
-  for (double w : ws) big = std::max(big, std::abs(w));
+  for_each_weight_block(p, [&](size_t, const double* w, size_t n) {
+    for (size_t i = 0; i < n; ++i) big = std::max(big, std::abs(w[i]));
+  });
   for (int e = 0; e < kMaxWeightExp; ++e)
     if (std::trunc(big * std::ldexp(kWeightUnit, -e)) <= double(wmax)) return e;
   return kMaxWeightExp;
@@ -74,40 +77,41 @@ Network quantise_lava_loihi(Network net, const arch::ArchConfig& arch,
     double max_w = 0;
     for (auto& p : l.inputs) {
       if (p.source == 0 && input_gain != 1.0) {
-        for (double& w : p.weight) w *= input_gain;
+        scale_weights(p, input_gain);
         p.pool_gain *= input_gain;
       }
-      const std::vector<double> ws =
-          p.kind == ProjectionKind::pool ? std::vector<double>{p.pool_gain} : p.weight;
-      const int exp = weight_exponent(ws, wmax);
+      const int exp = weight_exponent(p, wmax);
       const double unit = std::ldexp(kWeightUnit, -exp);  // hardware mantissa per weight unit
       p.weight_shift = static_cast<uint32_t>(kActShift + exp);
-      p.qweight.resize(ws.size());
+      p.qweight.resize(weight_count(p));
       double big = 0;  // the projection's largest |w|, shown in the notes
       int32_t big_q = 0;
       uint64_t clipped = 0;
-      for (size_t i = 0; i < ws.size(); ++i) {
-        const double m = std::trunc(ws[i] * unit);
-        const auto q = static_cast<int32_t>(std::clamp(m, double(-wmax), double(wmax)));
-        p.qweight[i] = q;
-        ++rep.weights;
-        if (ws[i] != 0) ++rep.nonzero;
-        if (std::abs(m) > double(wmax)) ++clipped;
-        if (ws[i] != 0 && q == 0) ++rep.zeroed;
-        rep.max_abs_error = std::max(rep.max_abs_error, std::abs(q / unit - ws[i]));
-        if (std::abs(ws[i]) > big) {
-          big = std::abs(ws[i]);
-          big_q = q;
+      for_each_weight_block(p, [&](size_t first, const double* ws, size_t n) {
+        for (size_t i = 0; i < n; ++i) {
+          const double m = std::trunc(ws[i] * unit);
+          const auto q = static_cast<int32_t>(std::clamp(m, double(-wmax), double(wmax)));
+          p.qweight[first + i] = q;
+          ++rep.weights;
+          if (ws[i] != 0) ++rep.nonzero;
+          if (std::abs(m) > double(wmax)) ++clipped;
+          if (ws[i] != 0 && q == 0) ++rep.zeroed;
+          rep.max_abs_error = std::max(rep.max_abs_error, std::abs(q / unit - ws[i]));
+          if (std::abs(ws[i]) > big) {
+            big = std::abs(ws[i]);
+            big_q = q;
+          }
         }
-      }
+      });
       rep.saturated += clipped;
       max_w = std::max(max_w, big);
-      if (!ws.empty())
+      if (!p.qweight.empty())
         notes.push_back(fmt::format(
             "weight{} {:.6g} -> {} << {} (x{:g}, truncated{}{})",
             p.origin.empty() ? "" : " (" + p.origin + ")", big_q < 0 ? -big : big, big_q,
             p.weight_shift, unit, exp ? fmt::format(", weight exponent {}", exp) : "",
             clipped ? fmt::format(", {} clipped to +-{}", clipped, wmax) : ""));
+      release_float_weights(p);  // mantissas only from here, as quantise
     }
     rep.max_rel_error = max_w > 0 ? rep.max_abs_error / max_w : 0;
 

@@ -3,9 +3,12 @@
 // structures in mapping.h); the golden and float executors run it directly.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "compiler/stored_matrix.h"
 #include "isa/arith.h"
 #include "isa/program.h"
 
@@ -27,7 +30,17 @@ struct Projection {
   //   fc: [target][source] (NIR's (out, in));  conv: [oc][ic/groups][kh][kw];
   //   elementwise: [target];  pool: empty (gain 1 per window tap, scaled by `pool_gain`)
   std::vector<double> weight;
-  double pool_gain = 1.0;        // AvgPool2d's 1/(kh*kw), or the folded Scale
+  double pool_gain = 1.0;  // AvgPool2d's 1/(kh*kw), or the folded Scale
+  // fc weights left in the NIR file when the compile streams them (`weight` is empty then):
+  // the float weight [j][i] is matrix[j][i] * row_gain[j] * gain, multiplied in that order as
+  // the in-memory path multiplies (so both quantise identically). Read in row blocks by
+  // for_each_weight_block (weight_blocks.h).
+  struct Stored {
+    std::shared_ptr<const nir::StoredMatrix> matrix;
+    std::vector<double> row_gain;  // discretise's input gain per target; empty before it
+    double gain = 1.0;             // quantise's graded-input scaling
+  };
+  std::optional<Stored> stored;
   std::vector<int32_t> qweight;  // quantised weight mantissas (same layout), by quantise
   uint32_t weight_shift = 0;     // exponent: a mantissa w adds w << weight_shift
   std::string origin;            // NIR node names this projection came from ("conv1+pool1")

@@ -4,9 +4,11 @@
 // exactly (zero padding between them), the operator is expanded to a dense matrix.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "compiler/stored_matrix.h"
 #include "isa/program.h"
 
 namespace compiler {
@@ -21,6 +23,9 @@ struct LinOp {
   bool pure_pool = false;      // conv that is a window sum (depthwise, every tap = pool_gain)
   double pool_gain = 1.0;
   std::vector<double> matrix;  // dense: [out][in]
+  // dense: the matrix still in the NIR file (`matrix` empty). Moved through to a projection
+  // as it is (streamed by quantise); every other use reads it first (loaded()).
+  std::shared_ptr<const nir::StoredMatrix> stored;
 };
 
 uint64_t shape_size(const std::vector<uint32_t>& shape);
@@ -31,12 +36,15 @@ LinOp scale_op(const std::vector<uint32_t>& shape, std::vector<double> gains);
 LinOp dense_op(uint32_t in, uint32_t out, std::vector<double> matrix);
 LinOp conv_op(const isa::ConvGeometry& g, std::vector<double> kernel);
 LinOp pool_op(const isa::ConvGeometry& g, double gain);
+LinOp stored_dense_op(uint32_t in, uint32_t out, std::shared_ptr<const nir::StoredMatrix> m);
 LinOp reshape(LinOp op, const std::vector<uint32_t>& out_shape);
+// The operator with a stored matrix read into memory (unchanged otherwise).
+LinOp loaded(LinOp op);
 
 // Expand any operator to a dense [out][in] matrix (throws when larger than max_elements); a
 // dense operator is returned as it is (moved when passed as an rvalue).
 LinOp to_dense(LinOp op, uint64_t max_elements);
-// The operator `second ∘ first` (first applied first).
+// The operator `second ∘ first` (first applied first); stored matrices are read for it.
 LinOp compose(const LinOp& first, const LinOp& second, uint64_t max_dense_elements);
 // compose(identity_op(in_shape), op) without the arithmetic (multiplying by 1 is exact), so a
 // weight matrix can be moved instead of copied.

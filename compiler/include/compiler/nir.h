@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/stored_matrix.h"
+
 namespace compiler::nir {
 
 // A numeric dataset, row-major. Rank 0 (empty `shape`) is HDF5's scalar dataspace.
@@ -19,6 +21,9 @@ struct Array {
   std::vector<int64_t> shape;
   std::vector<double> data;  // size() == product of shape (1 for a scalar)
   bool integer = false;
+  // Set when read_file left the data in the file (ReadOptions::leave_in_file_elements): `data`
+  // is empty until load() reads it; `shape` is known.
+  std::shared_ptr<const StoredMatrix> stored;
 
   bool is_scalar() const { return shape.empty(); }
   int64_t size() const;  // number of elements: the product of shape
@@ -49,9 +54,19 @@ struct Graph {
 // The version string write_file records unless the graph has its own (NIR's newest release).
 inline constexpr const char* kWriterVersion = "1.0.7";
 
+struct ReadOptions {
+  // Numeric datasets of rank >= 2 with at least this many elements stay in the file
+  // (Array::stored) instead of being read; 0 reads everything. Their type, filters and shape
+  // are checked as if they were read.
+  int64_t leave_in_file_elements = 0;
+};
+
 // Reads a NIR graph file. Throws isa::InputError naming the file, the HDF5 path of the
 // problem and what was expected. Metadata groups (`metadata/`) are not read.
-Graph read_file(const std::string& path);
+Graph read_file(const std::string& path, const ReadOptions& options = {});
+
+// Reads an array's data left in the file (no-op when it is in memory).
+void load(Array& a);
 
 // Same, from an in-memory HDF5 file image; `display_name` stands for the file in messages.
 Graph read_memory(const void* bytes, size_t size, const std::string& display_name);

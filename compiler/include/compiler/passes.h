@@ -29,6 +29,9 @@ struct CompileOptions {
   // without it the float weights are released as soon as they are quantised (peak memory:
   // a dense float64 weight matrix is 8 bytes per position).
   bool keep_float_net = true;
+  // Without keep_float_net, Linear/Affine weight matrices of at least this many elements are
+  // not read with the graph: quantise streams them from the file in row blocks (0: never).
+  int64_t stream_weight_elements = int64_t{1} << 16;
 };
 
 // import + validate + infer shapes + canonicalise: NIR graph -> float network. Throws
