@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "compiler/ir.h"
+#include "isa/conv_window.h"
 
 namespace compiler::sparse {
 
@@ -45,39 +46,29 @@ void integrate_gated(const PP& pp, const uint32_t* index, const P* payload, size
         const P pay = payload[s];
         const uint32_t ic = src / hw, y = (src % hw) / g.in_w, x = src % g.in_w;
         const uint32_t grp = ic / icg;
-        for (uint32_t ky = 0; ky < g.k_h; ++ky) {
-          const int64_t ny = int64_t{y} + g.pad_h - int64_t{ky} * g.dil_h;
-          if (ny < 0 || ny % g.stride_h) continue;
-          const int64_t oy = ny / g.stride_h;
-          if (oy >= g.out_h) continue;
-          for (uint32_t kx = 0; kx < g.k_w; ++kx) {
-            const int64_t nx = int64_t{x} + g.pad_w - int64_t{kx} * g.dil_w;
-            if (nx < 0 || nx % g.stride_w) continue;
-            const int64_t ox = nx / g.stride_w;
-            if (ox >= g.out_w) continue;
-            const uint32_t site = static_cast<uint32_t>(oy * g.out_w + ox);
-            if (pool) {
-              if (!active[site]) {
-                ++skipped;
-                continue;
-              }
-              add(a[size_t{ic} * ohw + site], pp.pool_w, pay);
-              syn += pp.pool_w != 0;
-              ++dense;
-              continue;
-            }
+        const size_t tap0 = size_t{ic} * g.k_h * g.k_w;
+        isa::for_each_window_tap(g, y, x, [&](uint32_t k, uint32_t site) {
+          if (pool) {
             if (!active[site]) {
-              skipped += ocg;
-              continue;
+              ++skipped;
+              return;
             }
-            const size_t tap = (size_t{ic} * g.k_h + ky) * g.k_w + kx;
-            const auto* w = pp.w.data() + tap * ocg;
-            auto* dst = a + size_t{grp} * ocg * ohw + site;
-            for (uint32_t o = 0; o < ocg; ++o) add(dst[size_t{o} * ohw], w[o], pay);
-            syn += pp.nnz[tap];
-            dense += ocg;
+            add(a[size_t{ic} * ohw + site], pp.pool_w, pay);
+            syn += pp.pool_w != 0;
+            ++dense;
+            return;
           }
-        }
+          if (!active[site]) {
+            skipped += ocg;
+            return;
+          }
+          const size_t tap = tap0 + k;
+          const auto* w = pp.w.data() + tap * ocg;
+          auto* dst = a + size_t{grp} * ocg * ohw + site;
+          for (uint32_t o = 0; o < ocg; ++o) add(dst[size_t{o} * ohw], w[o], pay);
+          syn += pp.nnz[tap];
+          dense += ocg;
+        });
       }
       break;
     }
