@@ -561,22 +561,31 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   uint64_t active = 0, gated_off = 0;
   const bool gated = sites_ && sites_->gated(s.layer);
   // Neurons at rest are skipped when rest is a fixed point of every neuron's parameters (they
-  // would count as visited-idle: counted below from the totals). Not in a gated layer, whose
-  // gated-off neurons are counted one by one.
-  const bool skip_rest = !gated && rests_for(seg, mode);
+  // would count as visited-idle: counted below from the totals).
+  const bool skip_rest = rests_for(seg, mode);
   isa::NeuronState* state = seg.state.data();
   const uint32_t n = s.neuron_count;
-  // Compiled per model and per skip_rest (flatten: neuron_step inline, its model tests folded).
-  const auto sweep = [&](auto model, auto skipping) __attribute__((flatten)) {
+  // A gated layer's neuron j sits at site (neuron_begin + j) % sites, walked with a cursor.
+  const uint32_t n_sites = gated ? sites_->sites(s.layer) : 1;
+  // Compiled per model and per path (flatten: neuron_step inline, its model tests folded):
+  // skipping (rest runs skipped eight at a time), gating (inactive sites counted one by one,
+  // never updated, stay 0; rest at an active site skipped when skip_rest), or every neuron.
+  const auto sweep = [&](auto model, auto skipping, auto gating) __attribute__((flatten)) {
     isa::UpdateMode m = mode;
     m.model = model;
+    uint32_t site = gating ? s.neuron_begin % n_sites : 0;
     for (uint32_t j = 0; j < n; ++j) {
-      if constexpr (skipping) {
+      if constexpr (gating) {
+        const uint32_t at = site;
+        site = site + 1 == n_sites ? 0 : site + 1;
+        if (!sites_->active(s.layer, at, step_, timesteps_)) {
+          ++gated_off;
+          continue;
+        }
+        if (skip_rest && (state[j].v | state[j].u | acc[j]) == 0) continue;
+      } else if constexpr (skipping) {
         j = isa::skip_resting(state, acc, j, n);
         if (j == n) break;
-      } else if (gated && neuron_gated_off(s, j)) {  // inactive site: never updated, stays 0
-        ++gated_off;
-        continue;
       }
       isa::NeuronState& st = state[j];
       const isa::NeuronParams& p = params[per_neuron ? j : 0];
@@ -589,10 +598,12 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
     }
   };
   isa::with_model(mode.model, [&](auto model) {
-    if (skip_rest)
-      sweep(model, std::true_type{});
+    if (gated)
+      sweep(model, std::false_type{}, std::true_type{});
+    else if (skip_rest)
+      sweep(model, std::true_type{}, std::false_type{});
     else
-      sweep(model, std::false_type{});
+      sweep(model, std::false_type{}, std::false_type{});
   });
   seg.updated_step = step_;
   seg.spiking = isa::is_spiking(mode.model);

@@ -52,11 +52,6 @@ bool CoreModel::gate_taps(const ProjectionRt& pr, uint32_t n_oc, uint32_t& tap_l
   return kept > 0;
 }
 
-bool CoreModel::neuron_gated_off(const isa::Segment& s, uint32_t j) const {
-  if (!sites_ || !sites_->gated(s.layer)) return false;
-  return !sites_->active(s.layer, (s.neuron_begin + j) % sites_->sites(s.layer), step_, timesteps_);
-}
-
 uint64_t CoreModel::receive_site(uint64_t arrival, const Packet& pk, uint64_t noc_stall) {
   const uint64_t accept = queue_.accept_cycle(arrival);
   // The AU walks the target sites of every projection from the message's layer into a layer

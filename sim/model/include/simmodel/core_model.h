@@ -136,7 +136,6 @@ class CoreModel {
   bool site_on(const ProjectionRt& pr, uint32_t site) const;
   bool gate_taps(const ProjectionRt& pr, uint32_t n_oc, uint32_t& tap_lo, uint32_t& tap_hi,
                  Burst& b);
-  bool neuron_gated_off(const isa::Segment& s, uint32_t j) const;
   uint64_t send(uint32_t seg, const std::vector<uint32_t>* dests, uint64_t start,
                 PhaseTraffic& traffic);
   // PSUM: the partial segment's non-zero accumulators of this step to its owner's core.
