@@ -565,27 +565,26 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   const bool skip_rest = rests_for(seg, mode);
   isa::NeuronState* state = seg.state.data();
   const uint32_t n = s.neuron_count;
-  // A gated layer's neuron j sits at site (neuron_begin + j) % sites, walked with a cursor.
+  // A gated layer's neuron j sits at site (neuron_begin + j) % n_sites; the neurons at inactive
+  // sites are never updated (they stay 0) and are counted per site, not per neuron.
   const uint32_t n_sites = gated ? sites_->sites(s.layer) : 1;
-  // Compiled per model and per path (flatten: neuron_step inline, its model tests folded):
-  // skipping (rest runs skipped eight at a time), gating (inactive sites counted one by one,
-  // never updated, stay 0; rest at an active site skipped when skip_rest), or every neuron.
+  if (gated) gated_off = count_gated_off(s);
+  // Compiled per model, per skipping and per gating (flatten: neuron_step inline, its model
+  // tests folded). Skipping visits only neurons not at rest; gating leaves inactive sites out.
   const auto sweep = [&](auto model, auto skipping, auto gating) __attribute__((flatten)) {
     isa::UpdateMode m = mode;
     m.model = model;
-    uint32_t site = gating ? s.neuron_begin % n_sites : 0;
+    uint32_t site = gating ? s.neuron_begin % n_sites : 0;  // the cursor when not skipping
     for (uint32_t j = 0; j < n; ++j) {
-      if constexpr (gating) {
-        const uint32_t at = site;
-        site = site + 1 == n_sites ? 0 : site + 1;
-        if (!sites_->active(s.layer, at, step_, timesteps_)) {
-          ++gated_off;
-          continue;
-        }
-        if (skip_rest && (state[j].v | state[j].u | acc[j]) == 0) continue;
-      } else if constexpr (skipping) {
+      if constexpr (skipping) {
         j = isa::skip_resting(state, acc, j, n);
         if (j == n) break;
+        if constexpr (gating) site = (s.neuron_begin + j) % n_sites;
+      }
+      if constexpr (gating) {
+        const bool on = sites_->active(s.layer, site, step_, timesteps_);
+        if constexpr (!skipping) site = site + 1 == n_sites ? 0 : site + 1;
+        if (!on) continue;
       }
       isa::NeuronState& st = state[j];
       const isa::NeuronParams& p = params[per_neuron ? j : 0];
@@ -598,12 +597,16 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
     }
   };
   isa::with_model(mode.model, [&](auto model) {
-    if (gated)
-      sweep(model, std::false_type{}, std::true_type{});
-    else if (skip_rest)
-      sweep(model, std::true_type{}, std::false_type{});
+    const auto run = [&](auto skipping) {
+      if (gated)
+        sweep(model, skipping, std::true_type{});
+      else
+        sweep(model, skipping, std::false_type{});
+    };
+    if (skip_rest)
+      run(std::true_type{});
     else
-      sweep(model, std::false_type{}, std::false_type{});
+      run(std::false_type{});
   });
   seg.updated_step = step_;
   seg.spiking = isa::is_spiking(mode.model);
