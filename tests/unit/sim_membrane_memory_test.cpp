@@ -84,3 +84,30 @@ TEST_CASE("sim nonzero rows: a row's non-zero positions, built once", "[sim]") {
   const auto again = rows.row(1, w.data() + 4, 4);
   CHECK(std::vector<uint32_t>(again.begin(), again.end()) == std::vector<uint32_t>{0, 1});
 }
+
+TEST_CASE("sim nonzero rows: eight-lane scan equals a plain scan on random rows", "[sim]") {
+  // Lengths around the group of eight, densities from empty to full, many rows per block.
+  uint64_t seed = 12345;
+  const auto next = [&] {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(seed >> 33);
+  };
+  const std::vector<uint32_t> lengths{1, 7, 8, 9, 15, 16, 17, 63, 64, 1000, 4096, 70000};
+  std::vector<std::vector<int16_t>> w;
+  for (uint32_t r = 0; r < 60; ++r) {
+    const uint32_t n = lengths[r % lengths.size()], percent = next() % 101;
+    std::vector<int16_t> row(n);
+    for (int16_t& x : row)
+      x = next() % 100 < percent ? static_cast<int16_t>(next() % 65535 - 32767) : 0;
+    w.push_back(std::move(row));
+  }
+  sim::NonzeroRows rows(w.size());
+  for (uint32_t pass = 0; pass < 2; ++pass)  // the second pass reads the built lists
+    for (size_t r = 0; r < w.size(); ++r) {
+      std::vector<uint32_t> expected;
+      for (uint32_t j = 0; j < w[r].size(); ++j)
+        if (w[r][j] != 0) expected.push_back(j);
+      const auto got = rows.row(r, w[r].data(), static_cast<uint32_t>(w[r].size()));
+      CHECK(std::vector<uint32_t>(got.begin(), got.end()) == expected);
+    }
+}

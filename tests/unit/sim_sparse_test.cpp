@@ -166,3 +166,28 @@ TEST_CASE("sim sparse: every site occupied at step 0 gives vanilla conv's spikes
   CHECK(rs.layers[1].skipped_pairs + rs.layers[2].skipped_pairs == 0);
   CHECK(rs.layers[1].synaptic_events == rd.layers[1].synaptic_events);
 }
+
+TEST_CASE("sim sparse: a gated layer's update visits exactly the neurons at active sites",
+          "[sim][sparse]") {
+  // Bias 1: rest is not a fixed point, every visited neuron is stepped; bias 0: neurons at
+  // rest are skipped and counted idle. Either way a dense sweep visits the active sites only.
+  for (auto sem : {isa::Semantics::layer_sequential, isa::Semantics::pipelined})
+    for (int32_t bias : {0, 1}) {
+      CAPTURE(static_cast<int>(sem), bias);
+      const Net n = chain(sem, bias);
+      arch::ArchConfig a = test_arch();
+      a.semantics = sem;
+      sim::RunOptions opt;
+      opt.timesteps = 6;
+      std::vector<isa::SpikeFrame> in(6);
+      in[1] = frame({5});   // site 5 from step 1
+      in[3] = frame({15});  // site 15 from step 3
+      const sim::RunResult r = sim::run_model(image_of(n), a, {in}, opt);
+      const uint32_t d = sem == isa::Semantics::pipelined;
+      const sim::Counters& c = r.layers[1];
+      const uint64_t visited = (6 - (1 + d)) + (6 - (3 + d));
+      CHECK(c.neuron_updates_active + c.neuron_updates_idle == visited);
+      CHECK(c.neuron_updates_active == (bias ? visited : 2));  // bias 0: the two input steps
+      CHECK(c.spikes == (bias ? visited : 2));
+    }
+}

@@ -561,22 +561,30 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   uint64_t active = 0, gated_off = 0;
   const bool gated = sites_ && sites_->gated(s.layer);
   // Neurons at rest are skipped when rest is a fixed point of every neuron's parameters (they
-  // would count as visited-idle: counted below from the totals). Not in a gated layer, whose
-  // gated-off neurons are counted one by one.
-  const bool skip_rest = !gated && rests_for(seg, mode);
+  // would count as visited-idle: counted below from the totals).
+  const bool skip_rest = rests_for(seg, mode);
   isa::NeuronState* state = seg.state.data();
   const uint32_t n = s.neuron_count;
-  // Compiled per model and per skip_rest (flatten: neuron_step inline, its model tests folded).
-  const auto sweep = [&](auto model, auto skipping) __attribute__((flatten)) {
+  // A gated layer's neuron j sits at site (neuron_begin + j) % n_sites; the neurons at inactive
+  // sites are never updated (they stay 0) and are counted per site, not per neuron.
+  const uint32_t n_sites = gated ? sites_->sites(s.layer) : 1;
+  if (gated) gated_off = count_gated_off(s);
+  // Compiled per model, per skipping and per gating (flatten: neuron_step inline, its model
+  // tests folded). Skipping visits only neurons not at rest; gating leaves inactive sites out.
+  const auto sweep = [&](auto model, auto skipping, auto gating) __attribute__((flatten)) {
     isa::UpdateMode m = mode;
     m.model = model;
+    uint32_t site = gating ? s.neuron_begin % n_sites : 0;  // the cursor when not skipping
     for (uint32_t j = 0; j < n; ++j) {
       if constexpr (skipping) {
         j = isa::skip_resting(state, acc, j, n);
         if (j == n) break;
-      } else if (gated && neuron_gated_off(s, j)) {  // inactive site: never updated, stays 0
-        ++gated_off;
-        continue;
+        if constexpr (gating) site = (s.neuron_begin + j) % n_sites;
+      }
+      if constexpr (gating) {
+        const bool on = sites_->active(s.layer, site, step_, timesteps_);
+        if constexpr (!skipping) site = site + 1 == n_sites ? 0 : site + 1;
+        if (!on) continue;
       }
       isa::NeuronState& st = state[j];
       const isa::NeuronParams& p = params[per_neuron ? j : 0];
@@ -589,10 +597,16 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
     }
   };
   isa::with_model(mode.model, [&](auto model) {
+    const auto run = [&](auto skipping) {
+      if (gated)
+        sweep(model, skipping, std::true_type{});
+      else
+        sweep(model, skipping, std::false_type{});
+    };
     if (skip_rest)
-      sweep(model, std::true_type{});
+      run(std::true_type{});
     else
-      sweep(model, std::false_type{});
+      run(std::false_type{});
   });
   seg.updated_step = step_;
   seg.spiking = isa::is_spiking(mode.model);

@@ -52,9 +52,28 @@ bool CoreModel::gate_taps(const ProjectionRt& pr, uint32_t n_oc, uint32_t& tap_l
   return kept > 0;
 }
 
-bool CoreModel::neuron_gated_off(const isa::Segment& s, uint32_t j) const {
-  if (!sites_ || !sites_->gated(s.layer)) return false;
-  return !sites_->active(s.layer, (s.neuron_begin + j) % sites_->sites(s.layer), step_, timesteps_);
+// Neurons of segment s at sites inactive this step: the segment's neurons walk its layer's sites
+// in order, wrapping per channel; a whole channel's count is taken once.
+uint64_t CoreModel::count_gated_off(const isa::Segment& s) const {
+  const uint32_t n_sites = sites_->sites(s.layer);
+  const auto inactive = [&](uint32_t lo, uint32_t hi) {
+    uint64_t k = 0;
+    for (uint32_t o = lo; o < hi; ++o) k += !sites_->active(s.layer, o, step_, timesteps_);
+    return k;
+  };
+  uint64_t off = 0, per_channel = UINT64_MAX;
+  for (uint32_t j = 0; j < s.neuron_count;) {
+    const uint32_t site = (s.neuron_begin + j) % n_sites;
+    const uint32_t len = std::min(n_sites - site, s.neuron_count - j);
+    if (len == n_sites) {
+      if (per_channel == UINT64_MAX) per_channel = inactive(0, n_sites);
+      off += per_channel;
+    } else {
+      off += inactive(site, site + len);
+    }
+    j += len;
+  }
+  return off;
 }
 
 uint64_t CoreModel::receive_site(uint64_t arrival, const Packet& pk, uint64_t noc_stall) {

@@ -134,9 +134,10 @@ class CoreModel {
   // the step the packet being integrated is for; gate_taps drops the taps at inactive
   // sites (counting n_oc skipped pairs each) and returns whether any is left.
   bool site_on(const ProjectionRt& pr, uint32_t site) const;
+  // Neurons of a gated segment at sites inactive for this step's update.
+  uint64_t count_gated_off(const isa::Segment& s) const;
   bool gate_taps(const ProjectionRt& pr, uint32_t n_oc, uint32_t& tap_lo, uint32_t& tap_hi,
                  Burst& b);
-  bool neuron_gated_off(const isa::Segment& s, uint32_t j) const;
   uint64_t send(uint32_t seg, const std::vector<uint32_t>* dests, uint64_t start,
                 PhaseTraffic& traffic);
   // PSUM: the partial segment's non-zero accumulators of this step to its owner's core.

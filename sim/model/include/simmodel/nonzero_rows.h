@@ -2,12 +2,40 @@
 // used: FC fan-out then costs per non-zero weight, not per weight position, while the AU's
 // counters still count every position (weight_layout dense). Built lazily so that the cost
 // follows activity: a source that never spikes never has its row scanned.
+//
+// The lists live in blocks that are never moved (a row is written once into the current
+// block's free room), and a row is scanned eight weights at a time: at a few steps of sparse
+// input most rows are used only a handful of times, so building them is a large share of the
+// FC fan-out's cost.
 #pragma once
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace sim {
+
+namespace nonzero_detail {
+// For each byte mask: the offsets of its set bits in order, and how many there are.
+struct LaneTable {
+  std::array<std::array<uint8_t, 8>, 256> offsets{};
+  std::array<uint8_t, 256> count{};
+};
+constexpr LaneTable make_lanes() {
+  LaneTable t;
+  for (uint32_t m = 0; m < 256; ++m)
+    for (uint8_t b = 0; b < 8; ++b)
+      if (m >> b & 1u) t.offsets[m][t.count[m]++] = b;
+  return t;
+}
+inline constexpr LaneTable kLanes = make_lanes();
+}  // namespace nonzero_detail
 
 class NonzeroRows {
  public:
@@ -16,26 +44,61 @@ class NonzeroRows {
   // Positions j in [0, n) with w[j] != 0, ascending; `w` is row `row` (always the same one).
   std::span<const uint32_t> row(size_t row, const int16_t* w, uint32_t n) {
     Span& s = rows_[row];
-    if (!s.built) s = build(w, n);
-    return {positions_.data() + s.begin, s.count};
+    if (!s.data) s = build(w, n);
+    return {s.data, s.count};
   }
 
  private:
   struct Span {
-    uint64_t begin = 0;
+    const uint32_t* data = nullptr;  // nullptr: not built yet
     uint32_t count = 0;
-    bool built = false;
   };
+  static constexpr uint32_t kBlockPositions = 1u << 16;
+
+  // Room for `k` positions in the current block (a new block when it has less).
+  uint32_t* room(uint32_t k) {
+    if (blocks_.empty() || used_ + k > block_size_) {
+      block_size_ = std::max(k, kBlockPositions);
+      blocks_.push_back(std::make_unique_for_overwrite<uint32_t[]>(block_size_));
+      used_ = 0;
+    }
+    return blocks_.back().get() + used_;
+  }
+
   Span build(const int16_t* w, uint32_t n) {
-    Span s{positions_.size(), 0, true};
-    for (uint32_t j = 0; j < n; ++j)
-      if (w[j] != 0) positions_.push_back(j);
-    s.count = static_cast<uint32_t>(positions_.size() - s.begin);
-    return s;
+    uint32_t* out = room(n + 8);  // + 8: a group's eight lane writes may run past the count
+    uint32_t count = 0, j = 0;
+#if defined(__SSE2__)
+    // Per group of eight weights: a byte mask of the non-zero lanes; the table gives their
+    // offsets (written as eight 32-bit positions, of which the first popcount are kept).
+    const __m128i zero = _mm_setzero_si128();
+    for (; j + 8 <= n; j += 8) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w + j));
+      const __m128i is_zero = _mm_cmpeq_epi16(x, zero);
+      const uint32_t m =
+          ~static_cast<uint32_t>(_mm_movemask_epi8(_mm_packs_epi16(is_zero, zero))) & 0xFFu;
+      const __m128i offsets = _mm_loadl_epi64(
+          reinterpret_cast<const __m128i*>(nonzero_detail::kLanes.offsets[m].data()));
+      const __m128i o16 = _mm_unpacklo_epi8(offsets, zero);
+      const __m128i base = _mm_set1_epi32(static_cast<int32_t>(j));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + count),
+                       _mm_add_epi32(_mm_unpacklo_epi16(o16, zero), base));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + count + 4),
+                       _mm_add_epi32(_mm_unpackhi_epi16(o16, zero), base));
+      count += nonzero_detail::kLanes.count[m];
+    }
+#endif
+    for (; j < n; ++j) {  // the tail (all of the row without SSE2)
+      out[count] = j;
+      count += w[j] != 0;
+    }
+    used_ += count;
+    return {out, count};
   }
 
   std::vector<Span> rows_;
-  std::vector<uint32_t> positions_;  // rows' lists, in the order the rows were first used
+  std::vector<std::unique_ptr<uint32_t[]>> blocks_;  // rows' lists, in the order first used
+  uint32_t block_size_ = 0, used_ = 0;
 };
 
 }  // namespace sim
