@@ -284,26 +284,28 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
                     prog_.core, pk.neuron, pk.layer, pr.p->source_neurons));
   const uint32_t payload = static_cast<uint32_t>(pk.payload);
   int32_t* acc = segments_[pr.segment].acc[slot].data();
-  membrane_.begin();
-  switch (pr.mode) {
-    case arch::AuMode::fc:
-      integrate_fc(pr, pk.neuron, payload, acc, b);
-      break;
-    case arch::AuMode::conv:
-    case arch::AuMode::ssc:
-    case arch::AuMode::ssc_strided:
-      integrate_conv(pr, pk.neuron, payload, acc, b, false);
-      break;
-    case arch::AuMode::pool:
-      integrate_conv(pr, pk.neuron, payload, acc, b, true);
-      break;
-    case arch::AuMode::elementwise:
-      integrate_elt(pr, pk.neuron, payload, acc, b);
-      break;
-    default:
-      break;
+  uint64_t mem_cycles = 0;
+  if (pr.mode == arch::AuMode::fc) {
+    mem_cycles = integrate_fc(pr, pk.neuron, payload, acc, b);
+  } else {
+    membrane_.begin();
+    switch (pr.mode) {
+      case arch::AuMode::conv:
+      case arch::AuMode::ssc:
+      case arch::AuMode::ssc_strided:
+        integrate_conv(pr, pk.neuron, payload, acc, b, false);
+        break;
+      case arch::AuMode::pool:
+        integrate_conv(pr, pk.neuron, payload, acc, b, true);
+        break;
+      case arch::AuMode::elementwise:
+        integrate_elt(pr, pk.neuron, payload, acc, b);
+        break;
+      default:
+        break;
+    }
+    mem_cycles = membrane_.end();
   }
-  const uint64_t mem_cycles = membrane_.end();
   const uint64_t adds = b.nonzero * std::popcount(payload);
   const uint64_t base =
       std::max({au_.cycles(b.addresses), weight_mem_.cycles(b.words), pe_.cycles(adds)});
@@ -311,9 +313,11 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
 }
 
 // Source neuron i reads weight row i and touches every neuron of the segment: the AU walks
-// every position; the work below is per non-zero weight (NonzeroRows).
-void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
-                             Burst& b) {
+// every position; the work below is per non-zero weight (NonzeroRows). Returns the burst's
+// membrane cycles, measured the first time the row is used (the burst is the row's accesses
+// alone, at the projection's fixed base, so they never change).
+uint64_t CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                                 Burst& b) {
   const uint32_t n = pr.n;
   const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i - pr.p->source_begin} * n;
   const int16_t* w = prog_.weights.data() + row;
@@ -325,11 +329,17 @@ void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payloa
     for (uint32_t j : nzj)
       acc[j] = wrap_add(acc[j], isa::shift_add(isa::scaled_weight(w[j], sh), payload));
   }
-  membrane_.access_offsets(pr.membrane_base, nzj.data(), nzj.size());
   b.addresses += n;
   b.words += weight_mem_.words(row, n);
   b.nonzero += nzj.size();
   b.zero += n - nzj.size();
+  uint32_t& cached = pr.nonzero.membrane_cycles(i);
+  if (cached != NonzeroRows::kUnmeasured) return cached;
+  membrane_.begin();
+  membrane_.access_offsets(pr.membrane_base, nzj.data(), nzj.size());
+  const uint64_t cycles = membrane_.end();
+  if (cycles < NonzeroRows::kUnmeasured) cached = static_cast<uint32_t>(cycles);
+  return cycles;
 }
 
 // Source (c, y, x) -> every output (oc, oy, ox) of the segment whose window holds it; the AU
@@ -379,6 +389,7 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
   const uint32_t mbase = pr.membrane_base;
   const uint64_t pairs = uint64_t{oc_hi - oc_lo} * taps_.size();
   uint64_t nz = 0;
+  tap_offsets_.clear();
   for (uint32_t oc = oc_lo; oc < oc_hi; ++oc) {
     const uint32_t nbase = oc * pr.plane - pr.neuron_begin;
     if (pool) {
@@ -388,7 +399,7 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
       const int32_t v = isa::shift_add(isa::scaled_weight(pw, pr.p->weight_shift), payload);
       for (const Tap& t : taps_) {
         acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
-        membrane_.access(mbase + nbase + t.o);
+        tap_offsets_.push_back(nbase + t.o);
       }
       nz += taps_.size();
       continue;
@@ -402,10 +413,12 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
       const int32_t ws = isa::scaled_weight(w[t.k], pr.p->weight_shift);
       const int32_t v = payload == 1 ? ws : isa::shift_add(ws, payload);
       acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
-      membrane_.access(mbase + nbase + t.o);
+      tap_offsets_.push_back(nbase + t.o);
       ++nz;
     }
   }
+  // The accesses in issue order, fed in one call (the group state stays in registers).
+  membrane_.access_offsets(mbase, tap_offsets_.data(), tap_offsets_.size());
   b.addresses += pairs;
   b.nonzero += nz;
   b.zero += pairs - nz;

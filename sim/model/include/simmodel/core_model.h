@@ -124,7 +124,8 @@ class CoreModel {
 
   void validate_and_index(const isa::ProgramImage& image);
   uint64_t integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b);
-  void integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
+  uint64_t integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                        Burst& b);
   void integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b,
                       bool pool);
   void integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
@@ -165,7 +166,8 @@ class CoreModel {
   std::vector<std::vector<uint32_t>> owners_;
   uint32_t neuron_per_cycle_ = 1;  // neuron-unit throughput (PSUM's accumulator sweep)
   std::vector<SegmentRt> segments_;
-  std::vector<Tap> taps_;  // scratch for conv fan-out
+  std::vector<Tap> taps_;              // scratch for conv fan-out
+  std::vector<uint32_t> tap_offsets_;  // its accumulator accesses (segment offsets), in order
 
   // Controller state.
   uint32_t pc_ = 0, step_ = 0, timesteps_ = 0;
