@@ -121,6 +121,12 @@ class CoreModel {
     uint32_t k;  // ky * k_w + kx
     uint32_t o;  // oy * out_w + ox
   };
+  struct AxisTap {
+    uint32_t k;    // ky (kx)
+    uint32_t out;  // oy (ox)
+  };
+  static void add_axis_taps(int64_t at, uint32_t pad, uint32_t k_n, uint32_t dil, uint32_t stride,
+                            uint32_t out_n, std::vector<AxisTap>& taps);
 
   void validate_and_index(const isa::ProgramImage& image);
   uint64_t integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b);
@@ -167,6 +173,7 @@ class CoreModel {
   uint32_t neuron_per_cycle_ = 1;  // neuron-unit throughput (PSUM's accumulator sweep)
   std::vector<SegmentRt> segments_;
   std::vector<Tap> taps_;              // scratch for conv fan-out
+  std::vector<AxisTap> axis_taps_[2];  // its rows and columns
   std::vector<uint32_t> tap_offsets_;  // its accumulator accesses (segment offsets), in order
 
   // Controller state.
