@@ -24,6 +24,26 @@ uint64_t cost(isa::Opcode op, uint64_t quantity, uint64_t per_cycle = 1, bool ta
   return isa::cost_cycles(isa::instr_info(op).cost, quantity, per_cycle, taken);
 }
 
+}  // namespace
+
+// Kernel offsets k along one axis whose window holds source coordinate `at`, ascending, with
+// the output coordinate each reaches (a division only for strides above 1).
+void CoreModel::add_axis_taps(int64_t at, uint32_t pad, uint32_t k_n, uint32_t dil, uint32_t stride,
+                              uint32_t out_n, std::vector<AxisTap>& taps) {
+  for (uint32_t k = 0; k < k_n; ++k) {
+    const int64_t t = at + pad - int64_t{k} * dil;
+    if (t < 0) break;  // t falls as k grows
+    int64_t o = t;
+    if (stride != 1) {
+      if (t % stride) continue;
+      o = t / stride;
+    }
+    if (o < out_n) taps.push_back({k, static_cast<uint32_t>(o)});
+  }
+}
+
+namespace {
+
 inline int32_t wrap_add(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
 }
@@ -284,26 +304,28 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
                     prog_.core, pk.neuron, pk.layer, pr.p->source_neurons));
   const uint32_t payload = static_cast<uint32_t>(pk.payload);
   int32_t* acc = segments_[pr.segment].acc[slot].data();
-  membrane_.begin();
-  switch (pr.mode) {
-    case arch::AuMode::fc:
-      integrate_fc(pr, pk.neuron, payload, acc, b);
-      break;
-    case arch::AuMode::conv:
-    case arch::AuMode::ssc:
-    case arch::AuMode::ssc_strided:
-      integrate_conv(pr, pk.neuron, payload, acc, b, false);
-      break;
-    case arch::AuMode::pool:
-      integrate_conv(pr, pk.neuron, payload, acc, b, true);
-      break;
-    case arch::AuMode::elementwise:
-      integrate_elt(pr, pk.neuron, payload, acc, b);
-      break;
-    default:
-      break;
+  uint64_t mem_cycles = 0;
+  if (pr.mode == arch::AuMode::fc) {
+    mem_cycles = integrate_fc(pr, pk.neuron, payload, acc, b);
+  } else {
+    membrane_.begin();
+    switch (pr.mode) {
+      case arch::AuMode::conv:
+      case arch::AuMode::ssc:
+      case arch::AuMode::ssc_strided:
+        integrate_conv(pr, pk.neuron, payload, acc, b, false);
+        break;
+      case arch::AuMode::pool:
+        integrate_conv(pr, pk.neuron, payload, acc, b, true);
+        break;
+      case arch::AuMode::elementwise:
+        integrate_elt(pr, pk.neuron, payload, acc, b);
+        break;
+      default:
+        break;
+    }
+    mem_cycles = membrane_.end();
   }
-  const uint64_t mem_cycles = membrane_.end();
   const uint64_t adds = b.nonzero * std::popcount(payload);
   const uint64_t base =
       std::max({au_.cycles(b.addresses), weight_mem_.cycles(b.words), pe_.cycles(adds)});
@@ -311,9 +333,11 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
 }
 
 // Source neuron i reads weight row i and touches every neuron of the segment: the AU walks
-// every position; the work below is per non-zero weight (NonzeroRows).
-void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
-                             Burst& b) {
+// every position; the work below is per non-zero weight (NonzeroRows). Returns the burst's
+// membrane cycles, measured the first time the row is used (the burst is the row's accesses
+// alone, at the projection's fixed base, so they never change).
+uint64_t CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                                 Burst& b) {
   const uint32_t n = pr.n;
   const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i - pr.p->source_begin} * n;
   const int16_t* w = prog_.weights.data() + row;
@@ -325,11 +349,17 @@ void CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payloa
     for (uint32_t j : nzj)
       acc[j] = wrap_add(acc[j], isa::shift_add(isa::scaled_weight(w[j], sh), payload));
   }
-  membrane_.access_offsets(pr.membrane_base, nzj.data(), nzj.size());
   b.addresses += n;
   b.words += weight_mem_.words(row, n);
   b.nonzero += nzj.size();
   b.zero += n - nzj.size();
+  uint32_t& cached = pr.nonzero.membrane_cycles(i);
+  if (cached != NonzeroRows::kUnmeasured) return cached;
+  membrane_.begin();
+  membrane_.access_offsets(pr.membrane_base, nzj.data(), nzj.size());
+  const uint64_t cycles = membrane_.end();
+  if (cycles < NonzeroRows::kUnmeasured) cached = static_cast<uint32_t>(cycles);
+  return cycles;
 }
 
 // Source (c, y, x) -> every output (oc, oy, ox) of the segment whose window holds it; the AU
@@ -345,25 +375,8 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
         fmt::format("program image: core {}: spike of neuron {} outside the "
                     "projection's input of {} channels",
                     prog_.core, i, g.in_c));
-  taps_.clear();
-  uint32_t tap_lo = UINT32_MAX, tap_hi = 0;
-  for (uint32_t ky = 0; ky < g.k_h; ++ky) {
-    const int64_t ty = y + g.pad_h - int64_t{ky} * g.dil_h;
-    if (ty < 0 || ty % g.stride_h) continue;
-    const int64_t oy = ty / g.stride_h;
-    if (oy >= g.out_h) continue;
-    for (uint32_t kx = 0; kx < g.k_w; ++kx) {
-      const int64_t tx = x + g.pad_w - int64_t{kx} * g.dil_w;
-      if (tx < 0 || tx % g.stride_w) continue;
-      const int64_t ox = tx / g.stride_w;
-      if (ox >= g.out_w) continue;
-      const uint32_t k = ky * g.k_w + kx;
-      taps_.push_back({k, static_cast<uint32_t>(oy * g.out_w + ox)});
-      tap_lo = std::min(tap_lo, k);
-      tap_hi = std::max(tap_hi, k);
-    }
-  }
-  if (taps_.empty()) return;
+  // The output channels first: a core holding other channels of a pool or grouped layer
+  // has nothing to do with this spike.
   uint32_t oc_lo, oc_hi;
   if (pool) {
     oc_lo = std::max(pr.oc_begin, c);
@@ -374,11 +387,25 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
     oc_hi = std::min(pr.oc_end, (grp + 1) * pr.out_per_group);
   }
   if (oc_lo >= oc_hi) return;
+  // The window test is separable: rows and columns apart, then their product in (ky, kx)
+  // order, the AU's walk.
+  axis_taps_[0].clear();
+  axis_taps_[1].clear();
+  add_axis_taps(y, g.pad_h, g.k_h, g.dil_h, g.stride_h, g.out_h, axis_taps_[0]);
+  if (axis_taps_[0].empty()) return;
+  add_axis_taps(x, g.pad_w, g.k_w, g.dil_w, g.stride_w, g.out_w, axis_taps_[1]);
+  if (axis_taps_[1].empty()) return;
+  taps_.clear();
+  for (const AxisTap& ty : axis_taps_[0])
+    for (const AxisTap& tx : axis_taps_[1])
+      taps_.push_back({ty.k * g.k_w + tx.k, ty.out * g.out_w + tx.out});
+  uint32_t tap_lo = taps_.front().k, tap_hi = taps_.back().k;  // ascending
   if (pr.gated && !gate_taps(pr, oc_hi - oc_lo, tap_lo, tap_hi, b)) return;
   const uint32_t c_in_group = c % pr.in_per_group;
   const uint32_t mbase = pr.membrane_base;
   const uint64_t pairs = uint64_t{oc_hi - oc_lo} * taps_.size();
   uint64_t nz = 0;
+  tap_offsets_.clear();
   for (uint32_t oc = oc_lo; oc < oc_hi; ++oc) {
     const uint32_t nbase = oc * pr.plane - pr.neuron_begin;
     if (pool) {
@@ -388,7 +415,7 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
       const int32_t v = isa::shift_add(isa::scaled_weight(pw, pr.p->weight_shift), payload);
       for (const Tap& t : taps_) {
         acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
-        membrane_.access(mbase + nbase + t.o);
+        tap_offsets_.push_back(nbase + t.o);
       }
       nz += taps_.size();
       continue;
@@ -402,10 +429,12 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
       const int32_t ws = isa::scaled_weight(w[t.k], pr.p->weight_shift);
       const int32_t v = payload == 1 ? ws : isa::shift_add(ws, payload);
       acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
-      membrane_.access(mbase + nbase + t.o);
+      tap_offsets_.push_back(nbase + t.o);
       ++nz;
     }
   }
+  // The accesses in issue order, fed in one call (the group state stays in registers).
+  membrane_.access_offsets(mbase, tap_offsets_.data(), tap_offsets_.size());
   b.addresses += pairs;
   b.nonzero += nz;
   b.zero += pairs - nz;

@@ -121,10 +121,17 @@ class CoreModel {
     uint32_t k;  // ky * k_w + kx
     uint32_t o;  // oy * out_w + ox
   };
+  struct AxisTap {
+    uint32_t k;    // ky (kx)
+    uint32_t out;  // oy (ox)
+  };
+  static void add_axis_taps(int64_t at, uint32_t pad, uint32_t k_n, uint32_t dil, uint32_t stride,
+                            uint32_t out_n, std::vector<AxisTap>& taps);
 
   void validate_and_index(const isa::ProgramImage& image);
   uint64_t integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b);
-  void integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
+  uint64_t integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                        Burst& b);
   void integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b,
                       bool pool);
   void integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
@@ -166,7 +173,9 @@ class CoreModel {
   std::vector<std::vector<uint32_t>> owners_;
   uint32_t neuron_per_cycle_ = 1;  // neuron-unit throughput (PSUM's accumulator sweep)
   std::vector<SegmentRt> segments_;
-  std::vector<Tap> taps_;  // scratch for conv fan-out
+  std::vector<Tap> taps_;              // scratch for conv fan-out
+  std::vector<AxisTap> axis_taps_[2];  // its rows and columns
+  std::vector<uint32_t> tap_offsets_;  // its accumulator accesses (segment offsets), in order
 
   // Controller state.
   uint32_t pc_ = 0, step_ = 0, timesteps_ = 0;

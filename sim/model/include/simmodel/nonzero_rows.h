@@ -1,7 +1,9 @@
 // The non-zero positions of a dense FC weight matrix's rows, listed the first time a row is
 // used: FC fan-out then costs per non-zero weight, not per weight position, while the AU's
 // counters still count every position (weight_layout dense). Built lazily so that the cost
-// follows activity: a source that never spikes never has its row scanned.
+// follows activity: a source that never spikes never has its row scanned. Each row also keeps
+// its burst's membrane cycles once measured: with a fixed membrane base they depend on its
+// positions only, and measuring costs as much as the accumulation itself.
 //
 // The lists live in blocks that are never moved (a row is written once into the current
 // block's free room), and a row is scanned eight weights at a time: at a few steps of sparse
@@ -47,11 +49,15 @@ class NonzeroRows {
     if (!s.data) s = build(w, n);
     return {s.data, s.count};
   }
+  // The membrane cycles of row `row`'s burst, or kUnmeasured (set it once measured).
+  static constexpr uint32_t kUnmeasured = UINT32_MAX;
+  uint32_t& membrane_cycles(size_t row) { return rows_[row].membrane_cycles; }
 
  private:
   struct Span {
     const uint32_t* data = nullptr;  // nullptr: not built yet
     uint32_t count = 0;
+    uint32_t membrane_cycles = kUnmeasured;
   };
   static constexpr uint32_t kBlockPositions = 1u << 16;
 
