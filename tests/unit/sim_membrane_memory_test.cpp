@@ -76,12 +76,12 @@ TEST_CASE("sim membrane memory: packed counting for few banks and small groups",
 TEST_CASE("sim nonzero rows: a row's non-zero positions, built once", "[sim]") {
   const std::vector<int16_t> w{0, 3, 0, 0, -1, 7, 0, 0, 0, 0, 0, 0};  // 3 rows of 4
   sim::NonzeroRows rows(3);
-  const auto r1 = rows.row(1, w.data() + 4, 4);
+  const auto r1 = rows.row(1, w.data() + 4, 4).positions();
   CHECK(std::vector<uint32_t>(r1.begin(), r1.end()) == std::vector<uint32_t>{0, 1});
-  CHECK(rows.row(2, w.data() + 8, 4).empty());
-  const auto r0 = rows.row(0, w.data(), 4);
+  CHECK(rows.row(2, w.data() + 8, 4).positions().empty());
+  const auto r0 = rows.row(0, w.data(), 4).positions();
   CHECK(std::vector<uint32_t>(r0.begin(), r0.end()) == std::vector<uint32_t>{1});
-  const auto again = rows.row(1, w.data() + 4, 4);
+  const auto again = rows.row(1, w.data() + 4, 4).positions();
   CHECK(std::vector<uint32_t>(again.begin(), again.end()) == std::vector<uint32_t>{0, 1});
 }
 
@@ -107,7 +107,30 @@ TEST_CASE("sim nonzero rows: eight-lane scan equals a plain scan on random rows"
       std::vector<uint32_t> expected;
       for (uint32_t j = 0; j < w[r].size(); ++j)
         if (w[r][j] != 0) expected.push_back(j);
-      const auto got = rows.row(r, w[r].data(), static_cast<uint32_t>(w[r].size()));
+      const auto got = rows.row(r, w[r].data(), static_cast<uint32_t>(w[r].size())).positions();
       CHECK(std::vector<uint32_t>(got.begin(), got.end()) == expected);
     }
+}
+
+TEST_CASE("sim nonzero rows: a dense row drops its list once measured, sparse rows keep theirs",
+          "[sim]") {
+  std::vector<int16_t> dense(64, 0), sparse(64, 0);
+  for (uint32_t j = 0; j < 64; j += 4) dense[j] = 5;  // 1 in 4: dense (at least 1 in 8)
+  sparse[10] = -3;                                    // 1 in 64: sparse
+  sim::NonzeroRows rows(2);
+  auto& d = rows.row(0, dense.data(), 64);
+  CHECK(d.dense);
+  CHECK(d.count == 16);
+  CHECK(d.positions().size() == 16);
+  CHECK(d.positions()[1] == 4);
+  CHECK_FALSE(d.accumulate_dense());  // not measured: the caller still needs the positions
+  auto& again = rows.row(0, dense.data(), 64);  // unmeasured: listed again
+  CHECK(std::vector<uint32_t>(again.positions().begin(), again.positions().end()).size() == 16);
+  again.membrane_cycles = 7;
+  CHECK(rows.row(0, dense.data(), 64).accumulate_dense());
+  auto& s = rows.row(1, sparse.data(), 64);
+  CHECK_FALSE(s.dense);
+  s.membrane_cycles = 1;
+  CHECK_FALSE(rows.row(1, sparse.data(), 64).accumulate_dense());
+  CHECK(rows.row(1, sparse.data(), 64).positions()[0] == 10);
 }

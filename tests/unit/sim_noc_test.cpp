@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <functional>
 #include <random>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -257,4 +258,21 @@ TEST_CASE("calendar queue: pops in (cycle, push order) across ring growth", "[si
     CHECK(q.empty());
     CHECK_THROWS(q.push(popped.back().first - 1, 0));
   }
+}
+
+TEST_CASE("calendar queue: preview shows each item of a bucket but its first, two visits early",
+          "[sim][noc]") {
+  sim::CalendarQueue<uint32_t> q;
+  q.reset(0);
+  // Bucket 3 holds 10, 11, 12, 13; bucket 8 holds 20 alone; bucket 9 holds 30, 31.
+  for (uint32_t item : {10u, 11u, 12u, 13u}) q.push(3, item);
+  q.push(8, 20);
+  for (uint32_t item : {30u, 31u}) q.push(9, item);
+  std::vector<std::string> log;
+  q.drain([&](uint64_t, uint32_t item) { log.push_back("visit " + std::to_string(item)); },
+          [&](uint32_t item) { log.push_back("preview " + std::to_string(item)); });
+  const std::vector<std::string> expected{"preview 11", "preview 12", "visit 10", "preview 13",
+                                          "visit 11",   "visit 12",   "visit 13", "visit 20",
+                                          "preview 31", "visit 30",   "visit 31"};
+  CHECK(log == expected);
 }

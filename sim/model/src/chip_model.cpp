@@ -260,6 +260,11 @@ void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
   last_done_ = std::max(last_done_, done);
 }
 
+void ChipModel::expect(uint32_t endpoint, uint32_t injection) {
+  const int32_t slot = endpoint < n_endpoints_ ? slot_of_endpoint_[endpoint] : -1;
+  if (slot >= 0) cores_[slot].expect(sorted_.packets[injection]);
+}
+
 uint64_t ChipModel::completion() const {
   return std::max(last_bar_, last_done_);
 }

@@ -8,10 +8,19 @@
 #include "isa/error.h"
 #include "isa/neuron_sweep.h"
 #include "isa/table.h"
+#include "simmodel/dense_row.h"
 
 namespace sim {
 
 namespace {
+
+// Shift-add steps per weight of a spike's payload: one per set bit. A binary spike skips the
+// popcount, a library call without -mpopcnt.
+uint32_t adds_per_weight(uint32_t payload) {
+  return payload == 1 ? 1 : static_cast<uint32_t>(std::popcount(payload));
+}
+
+constexpr uintptr_t kPrefetchLines = 8;
 
 // Words of a projection descriptor the AU.* instruction loads (its 32-bit fields): source
 // layer, segment, delay, source neurons, weight base, weight count; convolution-like modes add
@@ -247,6 +256,27 @@ void CoreModel::reset_sample(uint32_t timesteps) {
 
 // ---- integration -------------------------------------------------------------------------
 
+// With many small cores a spike is many short deliveries, each of which would otherwise start
+// with cache misses on its row's entry and first weights (perf: most of integrate_fc's time).
+void CoreModel::expect(const Packet& pk) const {
+  if (pk.psum || pk.site || pk.layer >= by_source_.size()) return;
+  for (uint32_t k : by_source_[pk.layer]) {
+    const ProjectionRt& pr = projections_[k];
+    if (pr.mode != arch::AuMode::fc || pk.neuron < pr.p->source_begin ||
+        pk.neuron >= pr.p->source_end)
+      continue;
+    pr.nonzero.prefetch(pk.neuron);
+    // The row's weights, up to kPrefetchLines lines (a longer row streams once started).
+    const auto* w = reinterpret_cast<const char*>(prog_.weights.data() + pr.p->weight_base +
+                                                  uint64_t{pk.neuron - pr.p->source_begin} * pr.n);
+    const uintptr_t first = reinterpret_cast<uintptr_t>(w) & ~uintptr_t{63};
+    const uintptr_t end = std::min(reinterpret_cast<uintptr_t>(w) + size_t{pr.n} * sizeof(int16_t),
+                                   first + kPrefetchLines * 64);
+    for (uintptr_t at = first; at < end; at += 64)
+      __builtin_prefetch(reinterpret_cast<const void*>(at));
+  }
+}
+
 uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_sent,
                             uint64_t noc_stall) {
   if (pk.psum) return receive_partial_sum(arrival, pk, step_sent, noc_stall);
@@ -270,7 +300,7 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
     Burst b;
     const uint32_t slot = (step_sent + pr.p->delay_steps) & 1u;
     const uint64_t cycles = integrate(pr, pk, slot, b);
-    const uint64_t adds = b.nonzero * std::popcount(static_cast<uint32_t>(pk.payload));
+    const uint64_t adds = b.nonzero * adds_per_weight(static_cast<uint32_t>(pk.payload));
     const uint64_t base =
         std::max({au_.cycles(b.addresses), weight_mem_.cycles(b.words), pe_.cycles(adds)});
     for (Counters* c : {&counters_, &layer_counters_[pr.layer]}) {
@@ -326,7 +356,7 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
     }
     mem_cycles = membrane_.end();
   }
-  const uint64_t adds = b.nonzero * std::popcount(payload);
+  const uint64_t adds = b.nonzero * adds_per_weight(payload);
   const uint64_t base =
       std::max({au_.cycles(b.addresses), weight_mem_.cycles(b.words), pe_.cycles(adds)});
   return std::max(base, mem_cycles);
@@ -342,23 +372,27 @@ uint64_t CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t pa
   const uint64_t row = uint64_t{pr.p->weight_base} + uint64_t{i - pr.p->source_begin} * n;
   const int16_t* w = prog_.weights.data() + row;
   const uint32_t sh = pr.p->weight_shift;  // weight exponent: a mantissa w adds w << sh
-  const std::span<const uint32_t> nzj = pr.nonzero.row(i, w, n);
+  NonzeroRows::Row& r = pr.nonzero.row(i, w, n);
+  b.addresses += n;
+  b.words += weight_mem_.words(row, n);
+  b.nonzero += r.count;
+  b.zero += n - r.count;
+  if (r.accumulate_dense()) {
+    add_dense_row(acc, w, n, sh, payload);
+    return r.membrane_cycles;
+  }
+  const std::span<const uint32_t> nzj = r.positions();
   if (payload == 1) {
     for (uint32_t j : nzj) acc[j] = wrap_add(acc[j], isa::scaled_weight(w[j], sh));
   } else {
     for (uint32_t j : nzj)
       acc[j] = wrap_add(acc[j], isa::shift_add(isa::scaled_weight(w[j], sh), payload));
   }
-  b.addresses += n;
-  b.words += weight_mem_.words(row, n);
-  b.nonzero += nzj.size();
-  b.zero += n - nzj.size();
-  uint32_t& cached = pr.nonzero.membrane_cycles(i);
-  if (cached != NonzeroRows::kUnmeasured) return cached;
+  if (r.membrane_cycles != NonzeroRows::kUnmeasured) return r.membrane_cycles;
   membrane_.begin();
   membrane_.access_offsets(pr.membrane_base, nzj.data(), nzj.size());
   const uint64_t cycles = membrane_.end();
-  if (cycles < NonzeroRows::kUnmeasured) cached = static_cast<uint32_t>(cycles);
+  if (cycles < NonzeroRows::kUnmeasured) r.membrane_cycles = static_cast<uint32_t>(cycles);
   return cycles;
 }
 

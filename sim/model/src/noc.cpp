@@ -90,12 +90,17 @@ void ReservationNoc::route(std::span<const NocInjection> injections, std::span<c
     inject_free_[in.source] = ready + packet_cycles_;
     events_.push(ready, {k, tree_of(in, pool), EventKind::hop});
   }
-  events_.drain([&](uint64_t cycle, const Event& e) {
-    if (e.kind == EventKind::hop)
-      hop(cycle, e);
-    else
-      deliver(cycle, e, injections, sink);
-  });
+  events_.drain(
+      [&](uint64_t cycle, const Event& e) {
+        if (e.kind == EventKind::hop)
+          hop(cycle, e);
+        else
+          deliver(cycle, e, injections, sink);
+      },
+      [&](const Event& next) {
+        if (next.kind == EventKind::deliver_local)
+          sink.expect(trees_.node(next.node).router, next.injection);
+      });
 }
 
 // Each output port of the node is reserved once per packet, in port order.

@@ -80,6 +80,7 @@ class ChipModel final : private DeliverySink {
 
   bool can_accept(uint32_t endpoint, uint64_t cycle) override;
   void deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention) override;
+  void expect(uint32_t endpoint, uint32_t injection) override;
 
   const isa::ProgramImage& image_;
   uint32_t n_endpoints_;  // cores of the mesh; the host is endpoint n

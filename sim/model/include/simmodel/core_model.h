@@ -72,6 +72,8 @@ class CoreModel {
   // A packet sent in step `step_sent` arrived whole at `arrival` (noc_stall cycles above the
   // zero-load latency). Integrates it; returns the cycle its last accumulator write completes.
   uint64_t receive(uint64_t arrival, const Packet& packet, uint32_t step_sent, uint64_t noc_stall);
+  // `packet` will arrive (a hint): starts loading the FC rows it will read.
+  void expect(const Packet& packet) const;
   // Sparse convolution: the chip's active-site tables (nullptr: no layer keeps a set).
   void attach_sites(const SparseSites* sites);
   // A site-activation message arrived: it passes the input queue and costs the AU a walk

@@ -44,6 +44,9 @@ class DeliverySink {
   // `cycle`; `contention` = cycle minus its zero-load arrival.
   virtual void deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
                        uint64_t contention) = 0;
+  // Packet `injection` will be delivered to `endpoint` (a hint, no effect on results): the sink
+  // may start loading what the delivery reads, which it would otherwise wait for then.
+  virtual void expect(uint32_t /*endpoint*/, uint32_t /*injection*/) {}
 };
 
 // Output ports of a router.

@@ -32,6 +32,11 @@ class CalendarQueue {
 
   bool empty() const { return size_ == 0; }
 
+  template <class Visit>
+  void drain(Visit&& visit) {
+    drain(visit, [](const Item&) {});
+  }
+
   // Appends `item` to the bucket of `cycle`, which must not be earlier than the cursor.
   // Inlined: one call per router hop, and GCC keeps it out of line otherwise (callgrind).
   [[gnu::always_inline]] void push(uint64_t cycle, const Item& item) {
@@ -56,14 +61,24 @@ class CalendarQueue {
     ++size_;
   }
 
-  // Pops every item in (cycle, push order), calling visit(cycle, item); visit may push.
-  template <class Visit>
-  void drain(Visit&& visit) {
+  // Pops every item in (cycle, push order), calling visit(cycle, item); visit may push. Items
+  // of the bucket are shown to preview(item) two visits before their own (the second at the
+  // bucket's start): time to start loading what they will read. Two visits ahead bought 10 %
+  // over one on the large-mesh FC rows (tools/bench). A preview is a hint: an item pushed into
+  // the bucket being walked may be visited without one.
+  template <class Visit, class Preview>
+  void drain(Visit&& visit, Preview&& preview) {
     while (size_ != 0) {
       cursor_ = next_occupied();
       uint32_t n = head_[cursor_ & mask_], last = n;
+      uint32_t ahead = nodes_[n].next;  // the item previewed last
+      if (ahead != kNone) preview(nodes_[ahead].item);
       while (n != kNone) {
         const Item item = nodes_[n].item;
+        if (ahead != kNone) {
+          ahead = nodes_[ahead].next;
+          if (ahead != kNone) preview(nodes_[ahead].item);
+        }
         visit(cursor_, item);  // may push later buckets, grow the ring or the arena
         last = n;
         n = nodes_[n].next;

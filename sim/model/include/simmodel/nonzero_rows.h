@@ -43,22 +43,36 @@ class NonzeroRows {
  public:
   explicit NonzeroRows(size_t rows = 0) : rows_(rows) {}
 
-  // Positions j in [0, n) with w[j] != 0, ascending; `w` is row `row` (always the same one).
-  std::span<const uint32_t> row(size_t row, const int16_t* w, uint32_t n) {
-    Span& s = rows_[row];
-    if (!s.data) s = build(w, n);
-    return {s.data, s.count};
-  }
-  // The membrane cycles of row `row`'s burst, or kUnmeasured (set it once measured).
   static constexpr uint32_t kUnmeasured = UINT32_MAX;
-  uint32_t& membrane_cycles(size_t row) { return rows_[row].membrane_cycles; }
+  // A row is dense when at least 1/kDenseShare of its weights are non-zero: its positions are
+  // not kept once its membrane cycles are measured, and it is accumulated over every position
+  // (a zero weight adds nothing), a stream the CPU prefetches and vectorises instead of a
+  // position list plus a gather. It also saves the list's memory (4 bytes per synapse).
+  static constexpr uint32_t kDenseShare = 8;
+
+  struct Row {
+    const uint32_t* data = nullptr;  // positions; of a dense row, valid until the next row()
+    uint32_t count = 0;              // non-zero weights
+    uint32_t membrane_cycles = kUnmeasured;  // the burst's, once measured (set by the user)
+    bool built = false;
+    bool dense = false;
+    std::span<const uint32_t> positions() const { return {data, count}; }
+    // True when the positions are not at hand: accumulate the whole row.
+    bool accumulate_dense() const { return dense && membrane_cycles != kUnmeasured; }
+  };
+
+  // Row `row` (`w`, n weights, always the same ones), its positions j in [0, n) with
+  // w[j] != 0 ascending. Built the first time, and again for a dense row whose cycles were
+  // never measured (its positions were not kept).
+  Row& row(size_t row, const int16_t* w, uint32_t n) {
+    Row& s = rows_[row];
+    if (!s.built || (s.dense && s.membrane_cycles == kUnmeasured)) build(s, w, n);
+    return s;
+  }
+
+  void prefetch(size_t row) const { __builtin_prefetch(rows_.data() + row); }
 
  private:
-  struct Span {
-    const uint32_t* data = nullptr;  // nullptr: not built yet
-    uint32_t count = 0;
-    uint32_t membrane_cycles = kUnmeasured;
-  };
   static constexpr uint32_t kBlockPositions = 1u << 16;
 
   // Room for `k` positions in the current block (a new block when it has less).
@@ -71,7 +85,7 @@ class NonzeroRows {
     return blocks_.back().get() + used_;
   }
 
-  Span build(const int16_t* w, uint32_t n) {
+  void build(Row& s, const int16_t* w, uint32_t n) {
     uint32_t* out = room(n + 8);  // + 8: a group's eight lane writes may run past the count
     uint32_t count = 0, j = 0;
 #if defined(__SSE2__)
@@ -98,11 +112,14 @@ class NonzeroRows {
       out[count] = j;
       count += w[j] != 0;
     }
-    used_ += count;
-    return {out, count};
+    s.data = out;
+    s.count = count;
+    s.built = true;
+    s.dense = n > 0 && uint64_t{count} * kDenseShare >= n;
+    if (!s.dense) used_ += count;  // a dense row's list is scratch, overwritten by the next
   }
 
-  std::vector<Span> rows_;
+  std::vector<Row> rows_;
   std::vector<std::unique_ptr<uint32_t[]>> blocks_;  // rows' lists, in the order first used
   uint32_t block_size_ = 0, used_ = 0;
 };
