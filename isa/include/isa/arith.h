@@ -69,12 +69,13 @@ inline int32_t scaled_weight(int32_t mantissa, uint32_t shift) {
   return static_cast<int32_t>(static_cast<uint32_t>(mantissa) << shift);
 }
 
-// Graded spike × weight by shift-add (no multiplier): the sum of w << b over set bits b.
+// Graded spike × weight by shift-add (no multiplier): the sum of w << b over set bits b,
+// wrapping like the 32-bit accumulator (unsigned arithmetic: no signed overflow).
 inline int32_t shift_add(int32_t weight, uint32_t payload) {
-  int32_t acc = 0;
+  uint32_t acc = 0;
   for (int b = 0; payload != 0; ++b, payload >>= 1)
-    if (payload & 1u) acc += static_cast<int32_t>(static_cast<uint32_t>(weight) << b);
-  return acc;
+    if (payload & 1u) acc += static_cast<uint32_t>(weight) << b;
+  return static_cast<int32_t>(acc);
 }
 
 inline bool is_spiking(NeuronModel m) { return m != NeuronModel::li && m != NeuronModel::cuba_li; }
