@@ -51,6 +51,9 @@ ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arc
     slot_of_endpoint_[c.core] = static_cast<int32_t>(k);
     cores_.emplace_back(c, image, arch, c.core, n_endpoints_);
   }
+  expect_layers_.assign(image.layers.size(), 0);
+  for (const CoreModel& core : cores_)
+    for (uint32_t l = 0; l < image.layers.size(); ++l) expect_layers_[l] |= core.fc_from(l);
   for (uint32_t l = 0; l < image.layers.size(); ++l) {
     if (image.layers[l].is_input && input_layer_ == UINT32_MAX) input_layer_ = l;
     if (image.layers[l].is_output) {
@@ -261,8 +264,12 @@ void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
 }
 
 void ChipModel::expect(uint32_t endpoint, uint32_t injection) {
+  const Packet& p = sorted_.packets[injection];
+  // Most deliveries of a conv network have nothing to prefetch: skip them before touching
+  // the core (its projection lists would be cache misses of their own).
+  if (p.layer >= expect_layers_.size() || !expect_layers_[p.layer]) return;
   const int32_t slot = endpoint < n_endpoints_ ? slot_of_endpoint_[endpoint] : -1;
-  if (slot >= 0) cores_[slot].expect(sorted_.packets[injection]);
+  if (slot >= 0) cores_[slot].expect(p);
 }
 
 uint64_t ChipModel::completion() const {

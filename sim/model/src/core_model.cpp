@@ -277,6 +277,13 @@ void CoreModel::expect(const Packet& pk) const {
   }
 }
 
+bool CoreModel::fc_from(uint32_t layer) const {
+  if (layer >= by_source_.size()) return false;
+  for (uint32_t k : by_source_[layer])
+    if (projections_[k].mode == arch::AuMode::fc) return true;
+  return false;
+}
+
 uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_sent,
                             uint64_t noc_stall) {
   if (pk.psum) return receive_partial_sum(arrival, pk, step_sent, noc_stall);

@@ -74,6 +74,8 @@ class CoreModel {
   uint64_t receive(uint64_t arrival, const Packet& packet, uint32_t step_sent, uint64_t noc_stall);
   // `packet` will arrive (a hint): starts loading the FC rows it will read.
   void expect(const Packet& packet) const;
+  // Whether spikes of `layer` reach an FC projection here (the only ones expect() serves).
+  bool fc_from(uint32_t layer) const;
   // Sparse convolution: the chip's active-site tables (nullptr: no layer keeps a set).
   void attach_sites(const SparseSites* sites);
   // A site-activation message arrived: it passes the input queue and costs the AU a walk
