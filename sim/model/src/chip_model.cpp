@@ -9,6 +9,10 @@
 
 namespace sim {
 
+namespace {
+constexpr uintptr_t kPrefetchLines = 8;
+}  // namespace
+
 ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arch)
     : image_(image),
       n_endpoints_(arch.mesh.x * arch.mesh.y),
@@ -51,9 +55,11 @@ ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arc
     slot_of_endpoint_[c.core] = static_cast<int32_t>(k);
     cores_.emplace_back(c, image, arch, c.core, n_endpoints_);
   }
-  expect_layers_.assign(image.layers.size(), 0);
-  for (const CoreModel& core : cores_)
-    for (uint32_t l = 0; l < image.layers.size(); ++l) expect_layers_[l] |= core.fc_from(l);
+  n_layers_ = static_cast<uint32_t>(image.layers.size());
+  row_sites_.resize(cores_.size() * size_t{n_layers_});
+  for (size_t k = 0; k < cores_.size(); ++k)
+    for (uint32_t l = 0; l < n_layers_; ++l)
+      row_sites_[k * n_layers_ + l] = cores_[k].fc_row_site(l);
   for (uint32_t l = 0; l < image.layers.size(); ++l) {
     if (image.layers[l].is_input && input_layer_ == UINT32_MAX) input_layer_ = l;
     if (image.layers[l].is_output) {
@@ -263,13 +269,23 @@ void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
   last_done_ = std::max(last_done_, done);
 }
 
+// With many small cores a spike is many short deliveries, each of which would otherwise start
+// with cache misses on its FC row's entry and weights (perf: most of integrate_fc's time). The
+// row's site is one flat lookup: the core's projection lists would be misses of their own.
 void ChipModel::expect(uint32_t endpoint, uint32_t injection) {
   const Packet& p = sorted_.packets[injection];
-  // Most deliveries of a conv network have nothing to prefetch: skip them before touching
-  // the core (its projection lists would be cache misses of their own).
-  if (p.layer >= expect_layers_.size() || !expect_layers_[p.layer]) return;
-  const int32_t slot = endpoint < n_endpoints_ ? slot_of_endpoint_[endpoint] : -1;
-  if (slot >= 0) cores_[slot].expect(p);
+  if (p.psum || p.site || p.layer >= n_layers_ || endpoint >= n_endpoints_) return;
+  const int32_t slot = slot_of_endpoint_[endpoint];
+  if (slot < 0) return;
+  const FcRowSite& s = row_sites_[size_t(slot) * n_layers_ + p.layer];
+  if (s.weights == nullptr || p.neuron < s.source_begin || p.neuron >= s.source_end) return;
+  __builtin_prefetch(s.rows + p.neuron);
+  // The row's weights, up to kPrefetchLines lines (a longer row streams once started).
+  const auto w = reinterpret_cast<uintptr_t>(s.weights + uint64_t{p.neuron - s.source_begin} * s.n);
+  const uintptr_t end =
+      std::min(w + size_t{s.n} * sizeof(int16_t), (w & ~uintptr_t{63}) + kPrefetchLines * 64);
+  for (uintptr_t at = w & ~uintptr_t{63}; at < end; at += 64)
+    __builtin_prefetch(reinterpret_cast<const void*>(at));
 }
 
 uint64_t ChipModel::completion() const {

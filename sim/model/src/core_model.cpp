@@ -20,8 +20,6 @@ uint32_t adds_per_weight(uint32_t payload) {
   return payload == 1 ? 1 : static_cast<uint32_t>(std::popcount(payload));
 }
 
-constexpr uintptr_t kPrefetchLines = 8;
-
 // Words of a projection descriptor the AU.* instruction loads (its 32-bit fields): source
 // layer, segment, delay, source neurons, weight base, weight count; convolution-like modes add
 // the 15 geometry fields.
@@ -256,32 +254,15 @@ void CoreModel::reset_sample(uint32_t timesteps) {
 
 // ---- integration -------------------------------------------------------------------------
 
-// With many small cores a spike is many short deliveries, each of which would otherwise start
-// with cache misses on its row's entry and first weights (perf: most of integrate_fc's time).
-void CoreModel::expect(const Packet& pk) const {
-  if (pk.psum || pk.site || pk.layer >= by_source_.size()) return;
-  for (uint32_t k : by_source_[pk.layer]) {
+FcRowSite CoreModel::fc_row_site(uint32_t layer) const {
+  if (layer >= by_source_.size()) return {};
+  for (uint32_t k : by_source_[layer]) {
     const ProjectionRt& pr = projections_[k];
-    if (pr.mode != arch::AuMode::fc || pk.neuron < pr.p->source_begin ||
-        pk.neuron >= pr.p->source_end)
-      continue;
-    pr.nonzero.prefetch(pk.neuron);
-    // The row's weights, up to kPrefetchLines lines (a longer row streams once started).
-    const auto* w = reinterpret_cast<const char*>(prog_.weights.data() + pr.p->weight_base +
-                                                  uint64_t{pk.neuron - pr.p->source_begin} * pr.n);
-    const uintptr_t first = reinterpret_cast<uintptr_t>(w) & ~uintptr_t{63};
-    const uintptr_t end = std::min(reinterpret_cast<uintptr_t>(w) + size_t{pr.n} * sizeof(int16_t),
-                                   first + kPrefetchLines * 64);
-    for (uintptr_t at = first; at < end; at += 64)
-      __builtin_prefetch(reinterpret_cast<const void*>(at));
+    if (pr.mode != arch::AuMode::fc) continue;
+    return {prog_.weights.data() + pr.p->weight_base, pr.nonzero.entries(), pr.n,
+            pr.p->source_begin, pr.p->source_end};
   }
-}
-
-bool CoreModel::fc_from(uint32_t layer) const {
-  if (layer >= by_source_.size()) return false;
-  for (uint32_t k : by_source_[layer])
-    if (projections_[k].mode == arch::AuMode::fc) return true;
-  return false;
+  return {};
 }
 
 uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_sent,

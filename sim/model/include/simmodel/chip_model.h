@@ -91,7 +91,8 @@ class ChipModel final : private DeliverySink {
   std::unique_ptr<Noc> noc_;
   std::vector<CoreModel> cores_;
   std::vector<int32_t> slot_of_endpoint_;  // -1 for cores without a program
-  std::vector<uint8_t> expect_layers_;     // [layer]: some core has an FC projection from it
+  uint32_t n_layers_ = 0;
+  std::vector<FcRowSite> row_sites_;  // [slot * n_layers_ + layer]: for expect()
   std::vector<uint32_t> output_layers_;
   std::vector<int32_t> output_index_;  // [layer] -> index in outputs_, -1
   std::vector<std::vector<int64_t>> outputs_;

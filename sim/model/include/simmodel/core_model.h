@@ -49,6 +49,14 @@ struct PhaseTraffic {
 // addressing unit, the weight read and the PE/membrane write-back (the pipeline's fill).
 inline constexpr uint64_t kIntegrationPipelineFill = 3;
 
+// Where one source layer's spikes read an FC row in a core: row i (source_begin <= i <
+// source_end) is n weights at weights + (i - source_begin) * n, its NonzeroRows entry rows + i.
+struct FcRowSite {
+  const int16_t* weights = nullptr;
+  const NonzeroRows::Row* rows = nullptr;
+  uint32_t n = 0, source_begin = 0, source_end = 0;
+};
+
 class CoreModel {
  public:
   // Validates the core's program against the image and the arch; throws isa::InputError.
@@ -72,10 +80,9 @@ class CoreModel {
   // A packet sent in step `step_sent` arrived whole at `arrival` (noc_stall cycles above the
   // zero-load latency). Integrates it; returns the cycle its last accumulator write completes.
   uint64_t receive(uint64_t arrival, const Packet& packet, uint32_t step_sent, uint64_t noc_stall);
-  // `packet` will arrive (a hint): starts loading the FC rows it will read.
-  void expect(const Packet& packet) const;
-  // Whether spikes of `layer` reach an FC projection here (the only ones expect() serves).
-  bool fc_from(uint32_t layer) const;
+  // Where spikes of `layer` read their FC rows here (the first FC projection from it; weights
+  // nullptr when there is none): what a delivery's prefetch needs, gathered once.
+  FcRowSite fc_row_site(uint32_t layer) const;
   // Sparse convolution: the chip's active-site tables (nullptr: no layer keeps a set).
   void attach_sites(const SparseSites* sites);
   // A site-activation message arrived: it passes the input queue and costs the AU a walk

@@ -70,7 +70,8 @@ class NonzeroRows {
     return s;
   }
 
-  void prefetch(size_t row) const { __builtin_prefetch(rows_.data() + row); }
+  // The entries, indexed by row (they never move: rows_ is sized once).
+  const Row* entries() const { return rows_.data(); }
 
  private:
   static constexpr uint32_t kBlockPositions = 1u << 16;
