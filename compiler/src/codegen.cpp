@@ -48,10 +48,6 @@ isa::Opcode upd_opcode(NeuronKind k) {
   return isa::Opcode::upd_lif;
 }
 
-int16_t narrow(int32_t w) {
-  return static_cast<int16_t>(w);
-}  // |w| < 2^15 by quantise
-
 // Weight words a segment's projection k puts in its core's weight memory (the loop in
 // codegen below writes exactly these), to reserve a core's weights once.
 size_t weight_words(const Network& net, const SegmentPlan& sp, size_t k) {
@@ -176,21 +172,21 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
           case ProjectionKind::fc:
             for (uint32_t i = src.begin; i < src.end; ++i)
               for (uint32_t j = 0; j < sp.count; ++j)
-                cp.weights.push_back(narrow(p.qweight[size_t{sp.begin + j} * S + i]));
+                cp.weights.push_back(p.qweight[size_t{sp.begin + j} * S + i]);
             break;
           case ProjectionKind::conv: {
             const uint32_t ohw = p.geom.out_h * p.geom.out_w;
             const size_t per_oc = p.qweight.size() / p.geom.out_c;
             for (size_t k = sp.begin / ohw * per_oc; k < (sp.begin + sp.count) / ohw * per_oc; ++k)
-              cp.weights.push_back(narrow(p.qweight[k]));
+              cp.weights.push_back(p.qweight[k]);
             break;
           }
           case ProjectionKind::pool:
-            cp.weights.push_back(narrow(p.qweight.at(0)));
+            cp.weights.push_back(p.qweight.at(0));
             break;
           case ProjectionKind::elementwise:
             for (uint32_t j = 0; j < sp.count; ++j)
-              cp.weights.push_back(narrow(p.qweight[sp.begin + j]));
+              cp.weights.push_back(p.qweight[sp.begin + j]);
             break;
         }
         d.weight_count = static_cast<uint32_t>(cp.weights.size()) - d.weight_base;

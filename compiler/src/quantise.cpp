@@ -128,7 +128,7 @@ Network quantise(Network net, const arch::ArchConfig& arch, std::vector<LayerQua
           const double exact = ws[k] * unit;
           const int32_t qi =
               static_cast<int32_t>(std::clamp(std::nearbyint(exact), double(-wmax), double(wmax)));
-          p.qweight[first + k] = qi;
+          p.qweight[first + k] = static_cast<int16_t>(qi);  // |qi| <= wmax < 2^15
           ++rep.weights;
           if (ws[k] != 0) ++rep.nonzero;
           if (std::abs(std::nearbyint(exact)) > wmax) ++rep.saturated;

@@ -91,7 +91,7 @@ Network quantise_lava_loihi(Network net, const arch::ArchConfig& arch,
         for (size_t i = 0; i < n; ++i) {
           const double m = std::trunc(ws[i] * unit);
           const auto q = static_cast<int32_t>(std::clamp(m, double(-wmax), double(wmax)));
-          p.qweight[first + i] = q;
+          p.qweight[first + i] = static_cast<int16_t>(q);  // |q| <= wmax < 2^15
           ++rep.weights;
           if (ws[i] != 0) ++rep.nonzero;
           if (std::abs(m) > double(wmax)) ++clipped;

@@ -38,7 +38,7 @@ TEST_CASE("lava_loihi: the loihi preset maps a LIF as the Lava script does", "[c
   const auto r = compile_on(one_neuron(b::lif("n", {1}, 0.0025, 1.0, 0.0, 0.1), 1.0), "loihi");
   const compiler::Layer& l = r.net.layers.at(1);
   REQUIRE(l.inputs.size() == 1);
-  CHECK(l.inputs[0].qweight == std::vector<int32_t>{10, -10});  // trunc(+-0.04 x 256)
+  CHECK(l.inputs[0].qweight == std::vector<int16_t>{10, -10});  // trunc(+-0.04 x 256)
   CHECK(l.inputs[0].weight_shift == 6);
   REQUIRE(l.qparams.size() == 1);
   CHECK(l.qparams[0].threshold == 1600);  // (trunc(0.1 x 131071) >> 9) << 6 = 25 << 6
@@ -64,7 +64,7 @@ TEST_CASE("lava_loihi: CubaLIF adds Loihi's ds_offset to the current decay; IF h
   const auto r = compile_on(
       one_neuron(b::cuba_lif("n", {1}, 0.005, 0.0025, 25.0, 0.0, 0.5, 1.0), 2.0), "loihi");
   const compiler::Layer& l = r.net.layers.at(1);
-  CHECK(l.inputs[0].qweight == std::vector<int32_t>{10, -10});
+  CHECK(l.inputs[0].qweight == std::vector<int16_t>{10, -10});
   CHECK(l.qparams[0].decay_v == 163);
   CHECK(l.qparams[0].decay_u == 82);          // trunc(0.02 x 4095) = 81, + 1
   CHECK(l.qparams[0].threshold == 127 << 6);  // trunc(0.5 x 131071) = 65535, >> 9 = 127
@@ -72,19 +72,19 @@ TEST_CASE("lava_loihi: CubaLIF adds Loihi's ds_offset to the current decay; IF h
 
   const auto i = compile_on(one_neuron(b::if_neuron("n", {1}, 1e4, 1.0), 0.5), "loihi");
   CHECK(i.net.layers.at(1).qparams[0].decay_v == 0);
-  CHECK(i.net.layers.at(1).inputs[0].qweight == std::vector<int32_t>{128, -128});  // dt R W = .5
+  CHECK(i.net.layers.at(1).inputs[0].qweight == std::vector<int16_t>{128, -128});  // dt R W = .5
   CHECK(i.net.layers.at(1).qparams[0].threshold == 255 << 6);
 
   // Weights beyond the mantissa raise the projection's weight exponent (Loihi's weight_exp):
   // dt R W = 3 -> x256 = 768 > 255, so e = 2: trunc(3 x 64) = 192 << (6 + 2), exact.
   const auto big = compile_on(one_neuron(b::if_neuron("n", {1}, 1e4, 1.0), 3.0), "loihi");
-  CHECK(big.net.layers.at(1).inputs[0].qweight == std::vector<int32_t>{192, -192});
+  CHECK(big.net.layers.at(1).inputs[0].qweight == std::vector<int16_t>{192, -192});
   CHECK(big.net.layers.at(1).inputs[0].weight_shift == 8);
   CHECK(big.quant.at(0).saturated == 0);
   CHECK_THAT(big.quant.at(0).notes, Catch::Contains("weight exponent 2"));
   // Past the largest exponent (7: x2) the rest clip to +-(2^(weight_bits-1) - 1), counted.
   const auto huge = compile_on(one_neuron(b::if_neuron("n", {1}, 1e4, 1.0), 400.0), "loihi");
-  CHECK(huge.net.layers.at(1).inputs[0].qweight == std::vector<int32_t>{255, -255});
+  CHECK(huge.net.layers.at(1).inputs[0].qweight == std::vector<int16_t>{255, -255});
   CHECK(huge.net.layers.at(1).inputs[0].weight_shift == 13);
   CHECK(huge.quant.at(0).saturated == 2);
 }

@@ -41,7 +41,10 @@ struct Projection {
     double gain = 1.0;             // quantise's graded-input scaling
   };
   std::optional<Stored> stored;
-  std::vector<int32_t> qweight;  // quantised weight mantissas (same layout), by quantise
+  // Quantised weight mantissas (same layout), by quantise: |w| <= 2^(weight_bits - 1) - 1 and
+  // weight_bits <= 16 (arch schema), so 16 bits hold them (half the compiler's peak memory on
+  // large FC layers, whose positions are mostly zeros).
+  std::vector<int16_t> qweight;
   uint32_t weight_shift = 0;     // exponent: a mantissa w adds w << weight_shift
   std::string origin;            // NIR node names this projection came from ("conv1+pool1")
 };

@@ -36,8 +36,9 @@ class RowReader {
   std::unique_ptr<Handles> h_;
 };
 
-// Rows per block so that one block holds about `bytes` of doubles (at least one row).
-uint64_t rows_per_block(const StoredMatrix& m, uint64_t bytes = uint64_t{4} << 20);
+// Rows per block so that one block holds about `bytes` of doubles (at least one row). 1 MiB:
+// HDF5 reads at full speed and the block is a small share of a run's memory.
+uint64_t rows_per_block(const StoredMatrix& m, uint64_t bytes = uint64_t{1} << 20);
 
 // The whole matrix, for the paths that need it in memory (composing operators).
 std::vector<double> read_all(const StoredMatrix& m);
