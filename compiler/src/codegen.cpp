@@ -185,8 +185,7 @@ CodegenResult codegen(const Network& net, const arch::ArchConfig& arch, const Ma
             cp.weights.push_back(p.qweight.at(0));
             break;
           case ProjectionKind::elementwise:
-            for (uint32_t j = 0; j < sp.count; ++j)
-              cp.weights.push_back(p.qweight[sp.begin + j]);
+            for (uint32_t j = 0; j < sp.count; ++j) cp.weights.push_back(p.qweight[sp.begin + j]);
             break;
         }
         d.weight_count = static_cast<uint32_t>(cp.weights.size()) - d.weight_base;

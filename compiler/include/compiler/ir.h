@@ -45,8 +45,8 @@ struct Projection {
   // weight_bits <= 16 (arch schema), so 16 bits hold them (half the compiler's peak memory on
   // large FC layers, whose positions are mostly zeros).
   std::vector<int16_t> qweight;
-  uint32_t weight_shift = 0;     // exponent: a mantissa w adds w << weight_shift
-  std::string origin;            // NIR node names this projection came from ("conv1+pool1")
+  uint32_t weight_shift = 0;  // exponent: a mantissa w adds w << weight_shift
+  std::string origin;         // NIR node names this projection came from ("conv1+pool1")
 };
 
 enum class NeuronKind : uint8_t { input, lif, if_, li, cuba, cuba_li };
