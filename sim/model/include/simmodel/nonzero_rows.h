@@ -74,12 +74,17 @@ class NonzeroRows {
   const Row* entries() const { return rows_.data(); }
 
  private:
-  static constexpr uint32_t kBlockPositions = 1u << 16;
+  // Blocks start small and double up to kBlockPositions: a projection of few used (or only
+  // dense) rows then holds 16 KiB, not 256 KiB (massif: 3.8 of the 11 MiB heap of the SANA-FE
+  // 256-1024-1024-256 network, one block per FC projection and core).
+  static constexpr uint32_t kFirstBlockPositions = 1u << 12, kBlockPositions = 1u << 16;
 
   // Room for `k` positions in the current block (a new block when it has less).
   uint32_t* room(uint32_t k) {
     if (blocks_.empty() || used_ + k > block_size_) {
-      block_size_ = std::max(k, kBlockPositions);
+      next_block_ =
+          blocks_.empty() ? kFirstBlockPositions : std::min(next_block_ * 2, kBlockPositions);
+      block_size_ = std::max(k, next_block_);
       blocks_.push_back(std::make_unique_for_overwrite<uint32_t[]>(block_size_));
       used_ = 0;
     }
@@ -122,7 +127,7 @@ class NonzeroRows {
 
   std::vector<Row> rows_;
   std::vector<std::unique_ptr<uint32_t[]>> blocks_;  // rows' lists, in the order first used
-  uint32_t block_size_ = 0, used_ = 0;
+  uint32_t block_size_ = 0, used_ = 0, next_block_ = 0;
 };
 
 }  // namespace sim
