@@ -51,10 +51,10 @@ class NonzeroRows {
   static constexpr uint32_t kDenseShare = 8;
 
   struct Row {
-    const uint32_t* data = nullptr;  // positions; of a dense row, valid until the next row()
+    const uint32_t* data = nullptr;  // positions (nullptr: not built); of a dense row, valid
+                                     // until the next row()
     uint32_t count = 0;              // non-zero weights
     uint32_t membrane_cycles = kUnmeasured;  // the burst's, once measured (set by the user)
-    bool built = false;
     bool dense = false;
     std::span<const uint32_t> positions() const { return {data, count}; }
     // True when the positions are not at hand: accumulate the whole row.
@@ -66,7 +66,7 @@ class NonzeroRows {
   // never measured (its positions were not kept).
   Row& row(size_t row, const int16_t* w, uint32_t n) {
     Row& s = rows_[row];
-    if (!s.built || (s.dense && s.membrane_cycles == kUnmeasured)) build(s, w, n);
+    if (s.data == nullptr || (s.dense && s.membrane_cycles == kUnmeasured)) build(s, w, n);
     return s;
   }
 
@@ -120,7 +120,6 @@ class NonzeroRows {
     }
     s.data = out;
     s.count = count;
-    s.built = true;
     s.dense = n > 0 && uint64_t{count} * kDenseShare >= n;
     if (!s.dense) used_ += count;  // a dense row's list is scratch, overwritten by the next
   }
