@@ -507,7 +507,7 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
   for (const auto& l : net.layers) any_output = any_output || l.is_output;
   if (!any_output) throw isa::InputError(fmt::format("{}: the graph has no Output node", file));
   net.layers[0].kind = NeuronKind::input;
-  net.input_frac_bits = opt.input_frac_bits;
+  net.input_frac_bits = opt.input_frac_bits.value_or(0);
   return net;
 }
 

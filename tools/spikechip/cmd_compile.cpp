@@ -75,6 +75,7 @@ int run_compile(const std::vector<std::string>& args) {
       model, r.net.layers.size(), r.mapping.segments.size(), r.mapping.logical_cores,
       lm.arch.config.mesh.x, lm.arch.config.mesh.y, lm.arch.config.name, weights,
       r.mapping.phases_per_step);
+  fmt::print(stderr, "  {}\n", cli::describe_conventions(lm));
   for (uint32_t l = 1; l < r.mapping.fan_in_slices.size(); ++l) {
     if (r.mapping.fan_in_slices[l] <= 1) continue;
     uint32_t fan_in = 0;

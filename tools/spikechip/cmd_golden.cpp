@@ -18,6 +18,7 @@
 #include "model_options.h"
 #include "output_dir.h"
 #include "probe.h"
+#include "progress.h"
 #include "report.h"
 #include "workloads/frames.h"
 
@@ -31,12 +32,13 @@ int run_golden(const std::vector<std::string>& args) {
   cli::InputOptions in;
   cli::ProbeOptions probe_opts;
   std::string model, out;
-  bool deterministic = false, compare_float = false;
+  bool deterministic = false, compare_float = false, quiet = false;
   opts.add_options()("help,h", "show this help")(
       "model", po::value<std::string>(&model)->required(), "NIR model (.nir)")(
       "out", po::value<std::string>(&out)->required(), "output folder")(
       "deterministic", po::bool_switch(&deterministic),
       "leave wall-clock figures out of the report (byte-identical reruns)")(
+      "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal")(
       "compare-float", po::bool_switch(&compare_float),
       "also run the unquantised network in double precision and report spike agreement and "
       "accuracy difference (report.json float_compare)");
@@ -52,7 +54,8 @@ int run_golden(const std::vector<std::string>& args) {
   po::notify(vm);
   cli::finish_model_options(m);
   m.compile.keep_float_net = compare_float;
-  const cli::LoadedModel lm = cli::load_model(model, m);
+  cli::ModelAndWorkload mw = cli::load_model_and_workload(model, m, in);
+  const cli::LoadedModel& lm = mw.model;
   if (!lm.from_nir)
     throw isa::InputError(
         fmt::format("{}: golden needs the NIR model (it runs the quantised network, which a .scb "
@@ -62,8 +65,7 @@ int run_golden(const std::vector<std::string>& args) {
   const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, lm.image);
   cli::ProbeCsv probe_csv(probes, lm.image);
   std::vector<isa::NeuronState> probed;
-  // The image carries the network's input shape and fixed point (codegen copies them).
-  const cli::Workload wl = cli::load_workload(in, lm.image, lm.arch.config.core.input_bits);
+  const cli::Workload& wl = mw.workload;
   const workloads::Frames& frames = wl.frames;
   const std::vector<int64_t>& labels = wl.labels;
   const auto& inputs = wl.inputs;
@@ -84,6 +86,7 @@ int run_golden(const std::vector<std::string>& args) {
     cmp = std::make_unique<cli::FloatComparison>(lm.compiled.float_net, lm.arch.config.semantics);
   std::vector<std::vector<isa::LayerSpikes>> sample_spikes;
   std::chrono::steady_clock::duration float_wall{};
+  cli::Progress progress("golden", "samples", frames.samples, quiet);
   for (uint32_t s = 0; s < frames.samples; ++s) {
     sample_spikes.clear();
     auto observer = [&](uint32_t sample, uint32_t step,
@@ -104,6 +107,7 @@ int run_golden(const std::vector<std::string>& args) {
       return true;
     };
     predicted.push_back(exec.run_sample(s, inputs[s], observer).predicted);
+    progress.update(s + 1, exec.stats().total_synaptic_events());
     if (cmp) {  // not part of the golden run's wall time
       const auto f0 = std::chrono::steady_clock::now();
       cmp->run_sample(frames, s, sample_spikes);
@@ -116,7 +120,7 @@ int run_golden(const std::vector<std::string>& args) {
   if (!labels.empty()) j["accuracy"] = cli::accuracy(predicted, labels);
   j["layers"] = cli::layer_counts(lm.image, exec.stats(), frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(lm.image, exec.stats(), frames.samples, frames.timesteps);
-  j["quantisation"] = cli::quantisation(lm.compiled.quant);
+  j["quantisation"] = cli::quantisation(lm);
   if (cmp) j["float_compare"] = cmp->report(predicted, labels);
   const uint64_t syn = exec.stats().total_synaptic_events();
   j["sim"] = {{"wall_seconds", deterministic ? 0.0 : wall},

@@ -13,6 +13,7 @@
 #include "model_options.h"
 #include "output_dir.h"
 #include "probe.h"
+#include "progress.h"
 #include "report.h"
 #include "report_sim.h"
 #include "simsysc/simulate.h"
@@ -27,7 +28,7 @@ int run_run(const std::vector<std::string>& args) {
   cli::InputOptions in;
   cli::ProbeOptions probe_opts;
   std::string model, out;
-  bool check_golden = false, deterministic = false;
+  bool check_golden = false, deterministic = false, quiet = false;
   opts.add_options()("help,h", "show this help")("model",
                                                  po::value<std::string>(&model)->required(),
                                                  "NIR model (.nir) or program image (.scb)")(
@@ -35,7 +36,8 @@ int run_run(const std::vector<std::string>& args) {
       "check-golden", po::bool_switch(&check_golden),
       "run the golden executor too; exit 3 at the first divergence")(
       "deterministic", po::bool_switch(&deterministic),
-      "leave wall-clock figures out of the report (byte-identical reruns)");
+      "leave wall-clock figures out of the report (byte-identical reruns)")(
+      "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal");
   cli::add_model_options(opts, m);
   cli::add_input_options(opts, in);
   cli::add_probe_options(opts, probe_opts);
@@ -47,14 +49,15 @@ int run_run(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   cli::finish_model_options(m);
-  cli::LoadedModel lm = cli::load_model(model, m);
+  cli::ModelAndWorkload mw = cli::load_model_and_workload(model, m, in);
+  cli::LoadedModel& lm = mw.model;
   if (check_golden && !lm.from_nir)
     throw isa::InputError(fmt::format(
         "{}: --check-golden needs the NIR model (the golden executor runs the quantised network)",
         model));
   const auto& image = lm.image;
   const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, image);
-  const cli::Workload wl = cli::load_workload(in, image, lm.arch.config.core.input_bits);
+  const cli::Workload& wl = mw.workload;
   const workloads::Frames& frames = wl.frames;
   const std::vector<int64_t>& labels = wl.labels;
   const auto& inputs = wl.inputs;
@@ -70,12 +73,16 @@ int run_run(const std::vector<std::string>& args) {
   sim::RunOptions ro;
   ro.timesteps = frames.timesteps;
   ro.probes = probes;
+  cli::Progress progress("run", "samples", frames.samples, quiet);
+  if (progress.enabled())
+    ro.on_sample = [&](uint32_t done, uint64_t events) { progress.update(done, events); };
   sim::StepObserver observer;
   if (checker)
     observer = [&](uint32_t s, uint32_t t, const std::vector<isa::LayerSpikes>& l) {
       return checker->observe(s, t, l);
     };
   const sim::RunResult r = sim::simulate(image, lm.arch.config, inputs, ro, observer);
+  ro.on_sample = nullptr;
   if (checker && checker->divergence()) {
     fmt::print(stderr, "spikechip run: {}\n", *checker->divergence());
     return cli::kExitMismatch;  // nothing written: the output folder is not committed
@@ -90,7 +97,7 @@ int run_run(const std::vector<std::string>& args) {
   const compiler::ExecStats stats = cli::exec_stats_of(image, r, inputs);
   j["layers"] = cli::layer_counts(image, stats, frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(image, stats, frames.samples, frames.timesteps);
-  if (lm.from_nir) j["quantisation"] = cli::quantisation(lm.compiled.quant);
+  j["quantisation"] = cli::quantisation(lm);
   if (checker) j["golden_check"] = {{"passed", true}, {"steps_checked", checker->steps_checked()}};
   j["sim"] = {
       {"wall_seconds", deterministic ? 0.0 : r.wall_seconds},

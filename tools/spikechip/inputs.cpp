@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "compiler/golden.h"
+#include "compiler/input_fixed_point.h"
 #include "isa/error.h"
 
 namespace cli {
@@ -56,18 +57,48 @@ workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>
   return f;
 }
 
-Workload load_workload(const InputOptions& in, const isa::ProgramImage& image,
-                       uint32_t input_bits) {
+Workload load_workload(const InputOptions& in, LoadedModel& lm,
+                       std::optional<workloads::Frames> preloaded) {
   Workload w;
-  w.frames = load_input(in, image.layers.at(0).shape);
+  const isa::ProgramImage& image = lm.image;
+  const uint32_t input_bits = lm.arch.config.core.input_bits;
+  if (preloaded && preloaded->frame_shape == image.layers.at(0).shape)
+    w.frames = std::move(*preloaded);
+  else
+    w.frames = load_input(in, image.layers.at(0).shape);
   if (!in.labels.empty()) {
     w.labels = workloads::load_labels(in.labels);
     if (w.labels.size() != w.frames.samples)
       throw isa::InputError(fmt::format("{}: {} labels for {} samples", in.labels, w.labels.size(),
                                         w.frames.samples));
   }
+  if (!lm.input_quant) {  // a program image: its fixed point was chosen without these inputs
+    lm.input_quant =
+        compiler::measure_input_quantisation(w.frames.values, image.input_frac_bits, input_bits);
+    lm.input_quant->chosen_by = lm.from_nir ? "option" : "image";
+    if (lm.input_quant->relative_error() > compiler::kInputWarnRelativeError)
+      fmt::print(stderr,
+                 "spikechip: warning: {}: the inputs lose {:.3g} % of their range to the fixed "
+                 "point (more than {} %): {}; compile the NIR model with these inputs to have it "
+                 "chosen from them\n",
+                 in.input, 100 * lm.input_quant->relative_error(),
+                 100 * compiler::kInputWarnRelativeError, compiler::describe(*lm.input_quant));
+  }
   w.inputs = to_spike_frames(w.frames, image.input_frac_bits, input_bits);
   return w;
+}
+
+ModelAndWorkload load_model_and_workload(const std::string& path, const ModelOptions& m,
+                                         const InputOptions& in) {
+  std::optional<workloads::Frames> frames;
+  const InputValues values = [&](const std::vector<uint32_t>& shape) {
+    frames = load_input(in, shape);
+    return std::span<const float>(frames->values);
+  };
+  ModelAndWorkload r;
+  r.model = load_model(path, m, values);
+  r.workload = load_workload(in, r.model, std::move(frames));
+  return r;
 }
 
 std::vector<std::vector<isa::SpikeFrame>> to_spike_frames(const workloads::Frames& frames,
