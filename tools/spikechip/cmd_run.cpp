@@ -7,16 +7,15 @@
 #include <iostream>
 
 #include "cli.h"
-#include "golden_check.h"
 #include "inputs.h"
 #include "isa/error.h"
 #include "model_options.h"
 #include "output_dir.h"
+#include "parallel_run.h"
 #include "probe.h"
 #include "progress.h"
 #include "report.h"
 #include "report_sim.h"
-#include "simsysc/simulate.h"
 
 namespace {
 
@@ -29,6 +28,7 @@ int run_run(const std::vector<std::string>& args) {
   cli::ProbeOptions probe_opts;
   std::string model, out;
   bool check_golden = false, deterministic = false, quiet = false;
+  std::optional<uint32_t> threads;
   opts.add_options()("help,h", "show this help")("model",
                                                  po::value<std::string>(&model)->required(),
                                                  "NIR model (.nir) or program image (.scb)")(
@@ -37,7 +37,10 @@ int run_run(const std::vector<std::string>& args) {
       "run the golden executor too; exit 3 at the first divergence")(
       "deterministic", po::bool_switch(&deterministic),
       "leave wall-clock figures out of the report (byte-identical reruns)")(
-      "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal");
+      "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal")(
+      "threads,j", po::value<uint32_t>()->notifier([&](uint32_t n) { threads = n; }),
+      "worker processes, each running a shard of the samples (default: the machine's cores); "
+      "the report is the same for any number");
   cli::add_model_options(opts, m);
   cli::add_input_options(opts, in);
   cli::add_probe_options(opts, probe_opts);
@@ -63,30 +66,21 @@ int run_run(const std::vector<std::string>& args) {
   const auto& inputs = wl.inputs;
   cli::OutputDir dir(out);
 
-  std::optional<cli::GoldenChecker> checker;
-  if (check_golden)
-    checker.emplace(lm.compiled.net, lm.arch.config.semantics,
-                    compiler::precision_of(lm.arch.config), inputs);
-  else
+  if (!check_golden)
     lm.compiled.net = compiler::Network{};  // the simulator runs the image; the IR's mantissas
                                             // would stay beside its weights for nothing
   sim::RunOptions ro;
   ro.timesteps = frames.timesteps;
   ro.probes = probes;
   cli::Progress progress("run", "samples", frames.samples, quiet);
-  if (progress.enabled())
-    ro.on_sample = [&](uint32_t done, uint64_t events) { progress.update(done, events); };
-  sim::StepObserver observer;
-  if (checker)
-    observer = [&](uint32_t s, uint32_t t, const std::vector<isa::LayerSpikes>& l) {
-      return checker->observe(s, t, l);
-    };
-  const sim::RunResult r = sim::simulate(image, lm.arch.config, inputs, ro, observer);
-  ro.on_sample = nullptr;
-  if (checker && checker->divergence()) {
-    fmt::print(stderr, "spikechip run: {}\n", *checker->divergence());
+  const cli::ParallelRun run =
+      cli::run_samples(image, lm.arch.config, inputs, ro, check_golden ? &lm.compiled.net : nullptr,
+                       cli::worker_count(threads, frames.samples), progress);
+  if (run.divergence) {
+    fmt::print(stderr, "spikechip run: {}\n", *run.divergence);
     return cli::kExitMismatch;  // nothing written: the output folder is not committed
   }
+  const sim::RunResult& r = run.result;
 
   std::vector<int64_t> predicted;
   for (const auto& s : r.samples) predicted.push_back(s.predicted);
@@ -98,7 +92,7 @@ int run_run(const std::vector<std::string>& args) {
   j["layers"] = cli::layer_counts(image, stats, frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(image, stats, frames.samples, frames.timesteps);
   j["quantisation"] = cli::quantisation(lm);
-  if (checker) j["golden_check"] = {{"passed", true}, {"steps_checked", checker->steps_checked()}};
+  if (check_golden) j["golden_check"] = {{"passed", true}, {"steps_checked", run.steps_checked}};
   j["sim"] = {
       {"wall_seconds", deterministic ? 0.0 : r.wall_seconds},
       {"synaptic_events", r.synaptic_events},
@@ -122,8 +116,7 @@ int run_run(const std::vector<std::string>& args) {
       model, frames.samples, frames.timesteps, lm.arch.config.name, lm.arch.config.mesh.x,
       lm.arch.config.mesh.y, r.total_cycles, r.seconds, r.energy.total_pj * 1e-6, r.synaptic_events,
       labels.empty() ? "" : fmt::format(", accuracy {:.3f}", cli::accuracy(predicted, labels)),
-      checker ? fmt::format(", golden check passed ({} steps)", checker->steps_checked()) : "",
-      out);
+      check_golden ? fmt::format(", golden check passed ({} steps)", run.steps_checked) : "", out);
   return cli::kExitOk;
 }
 

@@ -13,6 +13,11 @@ namespace fs = std::filesystem;
 
 OutputDir::OutputDir(fs::path dir) : dir_(std::move(dir)) {
   std::error_code ec;
+  // The first folder of the path that is missing: removed again if the command fails.
+  for (fs::path p = dir_; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    created_ = p;
+    if (p == p.parent_path()) break;
+  }
   fs::create_directories(dir_, ec);
   if (ec || !fs::is_directory(dir_))
     throw isa::InputError(fmt::format("{}: cannot create the output folder ({})", dir_.string(),
@@ -23,6 +28,11 @@ OutputDir::~OutputDir() {
   if (committed_) return;
   std::error_code ec;
   for (const auto& [tmp, final] : pending_) fs::remove(tmp, ec);
+  // Folders this command made, if nothing else was put in them meanwhile.
+  for (fs::path p = dir_; !created_.empty(); p = p.parent_path()) {
+    if (!fs::is_empty(p, ec) || ec || !fs::remove(p, ec)) break;
+    if (p == created_) break;
+  }
 }
 
 void OutputDir::write(const std::string& name, const std::string& content) {
