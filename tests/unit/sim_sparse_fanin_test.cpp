@@ -76,6 +76,91 @@ std::vector<isa::SpikeFrame> frames(uint32_t steps, uint64_t seed,
   return f;
 }
 
+// in 2x10x10 -> conv1 (SSC) -> IF -> conv2 (SSC) -> IF (+ in, an identity residual) -> conv3
+// (3x3, stride 2, pad 1) -> IF 4x5x5 -> out: a layer with two source layers, so some of its
+// slices take none of the input's neurons yet keep the sites the input hands on.
+compiler::nir::Graph residual(uint64_t seed) {
+  std::mt19937 rng(static_cast<uint32_t>(seed));
+  std::uniform_int_distribution<int> wd(-2, 4);
+  const auto weights = [&](size_t n) {
+    std::vector<double> w(n);
+    for (auto& v : w) v = wd(rng);
+    return w;
+  };
+  b::Conv2dParams same;
+  same.padding = {1, 1};
+  same.input_shape = {kH, kW};
+  b::Conv2dParams strided = same;
+  strided.stride = {2, 2};
+  compiler::nir::Graph g;
+  g.nodes = {b::input("in", {kC, kH, kW}),
+             b::conv2d("conv1", {kC, kC, 3, 3}, weights(kC * kC * 9), {1, 0}, same),
+             b::if_neuron("if1", {kC, kH, kW}, 1.0, 5.0),
+             b::conv2d("conv2", {kC, kC, 3, 3}, weights(kC * kC * 9), {0, 1}, same),
+             b::if_neuron("if2", {kC, kH, kW}, 1.0, 5.0),
+             b::conv2d("conv3", {4, kC, 3, 3}, weights(4 * kC * 9), {1, 0, 1, 0}, strided),
+             b::if_neuron("if3", {4, 5, 5}, 1.0, 5.0),
+             b::output("out", {4, 5, 5})};
+  b::chain(g, {"in", "conv1", "if1", "conv2", "if2", "conv3", "if3", "out"});
+  g.edges.push_back({"in", "if2"});
+  return g;
+}
+
+// Compiles `g` with every conv sparse on the default chip with `sets`, checks that every layer's
+// fan-in is split, and runs two samples on golden and the simulator: the same spikes at every
+// step of every layer, and the same synaptic and skipped pair counts. Returns the compile.
+compiler::CompileResult check_split_against_golden(const compiler::nir::Graph& g,
+                                                   std::vector<std::string> sets) {
+  const auto a = arch::load_arch("", sets);
+  compiler::CompileOptions opt;
+  opt.dt = 1;
+  opt.conv_mode = compiler::ConvMode::sparse;
+  const auto r = testutil::compile_graph(g, "sparse-fanin", a, opt);
+  const uint32_t L = static_cast<uint32_t>(r.net.layers.size());
+  for (uint32_t l = 1; l < L; ++l) CHECK(r.mapping.fan_in_slices.at(l) > 1);
+
+  const uint32_t T = 12;
+  std::vector<std::vector<isa::SpikeFrame>> inputs;
+  std::vector<std::vector<uint32_t>> first(2);
+  for (uint64_t s = 0; s < 2; ++s) inputs.push_back(frames(T, 11 + s, first[s]));
+
+  // Golden: every layer's spikes at every step.
+  std::vector<std::vector<std::vector<isa::LayerSpikes>>> want(2);
+  compiler::GoldenExecutor ge(r.net, a.config.semantics, compiler::precision_of(a.config));
+  for (uint32_t s = 0; s < 2; ++s)
+    ge.run_sample(s, inputs[s], [&](uint32_t, uint32_t, const std::vector<isa::LayerSpikes>& l) {
+      want[s].push_back(l);
+      return true;
+    });
+
+  sim::RunOptions ro;
+  ro.timesteps = T;
+  ro.record_layer_spikes = true;
+  const sim::RunResult res = sim::run_model(r.code.image, a.config, inputs, ro);
+  REQUIRE(res.layer_spikes.size() == 2);
+  uint64_t fired = 0;
+  for (uint32_t s = 0; s < 2; ++s)
+    for (uint32_t t = 0; t < T; ++t)
+      for (uint32_t l = 1; l < L; ++l) {
+        INFO("sample " << s << " step " << t << " layer " << l);
+        const isa::LayerSpikes& x = res.layer_spikes[s][t][l];
+        const isa::LayerSpikes& y = want[s][t][l];
+        REQUIRE(x.index == y.index);
+        REQUIRE(x.payload == y.payload);
+        fired += x.index.size();
+      }
+  CHECK(fired > 0);
+  const compiler::ExecStats& gs = ge.stats();
+  for (uint32_t l = 1; l < L; ++l) {
+    INFO("layer " << l);
+    CHECK(res.layers[l].synaptic_events == gs.synaptic_events[l]);
+    CHECK(res.layers[l].skipped_pairs == gs.skipped_ops[l]);
+    CHECK(res.layers[l].psum_packets > 0);  // partial sums crossed the NoC
+  }
+  CHECK(gs.skipped_ops[1] > 0);  // the submanifold gate skipped pairs
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("sim sparse fan-in: split submanifold and strided sparse convs are spike-exact",
@@ -88,59 +173,31 @@ TEST_CASE("sim sparse fan-in: split submanifold and strided sparse convs are spi
   for (const char* sem : {"layer_sequential", "pipelined"})
     for (const Chip chip : {Chip{"64", "200", "true"}, Chip{"96", "1024", "false"}}) {
       CAPTURE(sem, chip.fan_in, chip.neurons);
-      const auto a = arch::load_arch(
-          "", {std::string("semantics=") + sem, std::string("core.fan_in=") + chip.fan_in,
-               std::string("core.neurons=") + chip.neurons,
-               std::string("noc.multicast=") + chip.multicast, "mesh.x=6", "mesh.y=6"});
-      compiler::CompileOptions opt;
-      opt.dt = 1;
-      opt.conv_mode = compiler::ConvMode::sparse;
-      const auto r = testutil::compile_graph(chain(7), "sparse-fanin", a, opt);
-      REQUIRE(r.net.layers.size() == 3);
-      // Both sparse layers are split: 200 and 400 sources over 64 or 96 axons.
-      CHECK(r.mapping.fan_in_slices.at(1) > 1);
-      CHECK(r.mapping.fan_in_slices.at(2) > 1);
-
-      const uint32_t T = 12;
-      std::vector<std::vector<isa::SpikeFrame>> inputs;
-      std::vector<std::vector<uint32_t>> first(2);
-      for (uint64_t s = 0; s < 2; ++s) inputs.push_back(frames(T, 11 + s, first[s]));
-
-      // Golden: every layer's spikes at every step.
-      std::vector<std::vector<std::vector<isa::LayerSpikes>>> want(2);
-      compiler::GoldenExecutor g(r.net, a.config.semantics, compiler::precision_of(a.config));
-      for (uint32_t s = 0; s < 2; ++s)
-        g.run_sample(s, inputs[s], [&](uint32_t, uint32_t, const std::vector<isa::LayerSpikes>& l) {
-          want[s].push_back(l);
-          return true;
-        });
-
-      sim::RunOptions ro;
-      ro.timesteps = T;
-      ro.record_layer_spikes = true;
-      const sim::RunResult res = sim::run_model(r.code.image, a.config, inputs, ro);
-      REQUIRE(res.layer_spikes.size() == 2);
-      uint64_t fired = 0;
-      for (uint32_t s = 0; s < 2; ++s)
-        for (uint32_t t = 0; t < T; ++t)
-          for (uint32_t l = 1; l < 3; ++l) {
-            INFO("sample " << s << " step " << t << " layer " << l);
-            const isa::LayerSpikes& x = res.layer_spikes[s][t][l];
-            const isa::LayerSpikes& y = want[s][t][l];
-            REQUIRE(x.index == y.index);
-            REQUIRE(x.payload == y.payload);
-            fired += x.index.size();
-          }
-      CHECK(fired > 0);
-      const compiler::ExecStats& gs = g.stats();
-      for (uint32_t l = 1; l < 3; ++l) {
-        INFO("layer " << l);
-        CHECK(res.layers[l].synaptic_events == gs.synaptic_events[l]);
-        CHECK(res.layers[l].skipped_pairs == gs.skipped_ops[l]);
-        CHECK(res.layers[l].psum_packets > 0);  // partial sums crossed the NoC
-      }
-      CHECK(gs.skipped_ops[1] > 0);  // the submanifold gate skipped pairs
+      // 200 and 400 sources over 64 or 96 axons.
+      check_split_against_golden(
+          chain(7), {std::string("semantics=") + sem, std::string("core.fan_in=") + chip.fan_in,
+                     std::string("core.neurons=") + chip.neurons,
+                     std::string("noc.multicast=") + chip.multicast, "mesh.x=6", "mesh.y=6"});
     }
+}
+
+TEST_CASE("sim sparse fan-in: a split layer with two source layers (a residual) is spike-exact",
+          "[sim][sparse][partition]") {
+  for (const char* sem : {"layer_sequential", "pipelined"}) {
+    CAPTURE(sem);
+    const auto r =
+        check_split_against_golden(residual(9), {std::string("semantics=") + sem, "core.fan_in=64",
+                                                 "core.neurons=100", "mesh.x=8", "mesh.y=8"});
+    // if2 = conv2(if1) + in: some slice of it takes none of the input's neurons.
+    const auto& inputs = r.net.layers.at(2).inputs;
+    REQUIRE(inputs.size() == 2);
+    const size_t from_input = inputs[0].source == 0 ? 0 : 1;
+    REQUIRE(inputs[from_input].source == 0);
+    bool without_input = false;
+    for (const auto& seg : r.mapping.segments)
+      without_input |= seg.layer == 2 && seg.sources.at(from_input).size() == 0;
+    CHECK(without_input);
+  }
 }
 
 TEST_CASE("sim sparse fan-in: a split strided layer's sites are the union over its windows",
