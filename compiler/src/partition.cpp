@@ -163,21 +163,17 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
   Mapping m;
   m.levels = schedule_levels(net);
   m.fan_in_slices.assign(net.layers.size(), 1);
-  const SparsePlan sparse = plan_sparse(net);
+  // A network that cannot run sparsely says so before any capacity error (as before).
+  (void)plan_sparse(net);
   for (uint32_t l = 1; l < net.layers.size(); ++l) {
     const Layer& layer = net.layers[l];
     std::vector<std::vector<SourceRange>> slices(1);
     for (const auto& p : layer.inputs) slices[0].push_back({0, net.layers[p.source].size});
     const uint32_t fi = fan_in(layer, net);
-    if (fi > core.fan_in) {
-      if (sparse.tracked[l])
-        throw isa::InputError(fmt::format(
-            "layer '{}' does not fit: fan-in {} source neurons exceeds the core's fan_in "
-            "capacity {} by {}, and its fan-in cannot be split across cores because it keeps "
-            "active sites for sparse convolution",
-            layer.name, fi, core.fan_in, fi - core.fan_in));
-      slices = fan_in_slices(net, l, m.segments, core.fan_in);
-    }
+    // A layer that keeps active sites splits like any other: every slice's segment gets the
+    // layer's whole projection list (codegen), so its core receives every source's site
+    // activations and gates its partial sums by the sites of the whole window.
+    if (fi > core.fan_in) slices = fan_in_slices(net, l, m.segments, core.fan_in);
     m.fan_in_slices[l] = static_cast<uint32_t>(slices.size());
     const uint32_t unit = unit_neurons(layer);
     const uint32_t units = layer.size / unit;
