@@ -1,5 +1,6 @@
-// `run --threads N`: worker processes run shards of the samples; the joined report must be
-// byte-identical to one process's, spike-exact checks included, on random networks and chips.
+// `run --threads N` (worker processes) and `golden --threads N` (threads) run shards of the
+// samples; the joined report must be byte-identical to one process's, spike-exact checks included,
+// on random networks and chips.
 #include <fmt/core.h>
 #include <catch2/catch.hpp>
 
@@ -48,6 +49,19 @@ TEST_CASE("e2e threads: any number of workers gives the report of one") {
       CAPTURE(k, sets, threads);
       INFO(r.err);
       REQUIRE(r.exit_code == 0);
+    }
+    for (int threads : {1, 4}) {  // golden: threads of one process
+      const auto r = spikechip(fmt::format(
+          "golden --model '{0}/m.nir' --dt 1e-4 --input '{0}/x.npy' {1} --out '{0}/g{2}' "
+          "--deterministic --probe fc1.n:0-2 --threads {2}",
+          dir.string(), sets, threads));
+      CAPTURE(k, sets, threads);
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+    }
+    for (const char* file : {"report.json", "predictions.csv", "probe.csv", "output_spikes.csv"}) {
+      CAPTURE(k, file);
+      CHECK(read_text(dir / "g1" / file) == read_text(dir / "g4" / file));
     }
     for (const char* file : {"report.json", "predictions.csv", "probe.csv"}) {
       CAPTURE(k, file);
