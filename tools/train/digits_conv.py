@@ -53,7 +53,7 @@ def main():
     Ytr, Yte = torch.from_numpy(ytr), torch.from_numpy(yte)
     m = Net()
     C.train_loop(m, run, Xtr, Ytr, epochs=15, lr=5e-3)
-    acc, _ = C.evaluate(m, run, Xte, Yte)
+    acc, counts = C.evaluate(m, run, Xte, Yte)
     print(f"torch float test accuracy {acc:.4f} ({len(yte)} samples)")
 
     beta = lambda lif: lif.beta().detach().numpy()
@@ -83,6 +83,7 @@ def main():
         "samples": int(len(yte)),
         "conventions": C.conventions(input_frac_bits=4),
         "accuracy_torch": acc,
+        "predictions_torch": C.argmax_lowest(counts).tolist(),
         "train_seconds": round(time.time() - t0, 1),
     })
 

@@ -59,7 +59,7 @@ def main():
     Ytr, Yte = torch.from_numpy(ytr), torch.from_numpy(yte)
     m = Net()
     C.train_loop(m, run, Xtr, Ytr, epochs=80, lr=3e-3)
-    acc, _ = C.evaluate(m, run, Xte, Yte)
+    acc, counts = C.evaluate(m, run, Xte, Yte)
     print(f"torch float test accuracy {acc:.4f} ({len(yte)} samples)")
 
     rlif = C.graph({
@@ -92,6 +92,7 @@ def main():
         "conventions": C.conventions(input_frac_bits=4,
                                      recurrence="w_rec reads the previous step's spikes"),
         "accuracy_torch": acc,
+        "predictions_torch": C.argmax_lowest(counts).tolist(),
         "train_seconds": round(time.time() - t0, 1),
     })
 

@@ -143,17 +143,19 @@ def evaluate(model, run, x, y, batch=256):
 
 
 def lif_params(beta, layer_shape, threshold=1.0, dt=DT):
-    """LIF datasets as snnTorch's export writes them: tau = dt/(1-beta), r = tau/dt,
-    v_leak = 0, v_reset = 0 (float64, broadcast to the layer shape)."""
+    """LIF datasets as snnTorch's export writes them: tau = dt/(1-beta), r = tau/dt (float64,
+    broadcast to the layer shape: one value per neuron, a conv layer's as (C, H, W)), and
+    v_leak = 0, v_threshold, v_reset = 0 as rank-0 datasets (snnTorch's scalar threshold tensor;
+    NIR.md §5.3: 0-d parameters are legal)."""
     b = np.broadcast_to(np.asarray(beta, dtype=np.float64), layer_shape).copy()
     tau = dt / (1.0 - b)
     return {
         "type": "LIF",
         "tau": tau,
         "r": tau / dt,
-        "v_leak": np.zeros(layer_shape),
-        "v_threshold": np.full(layer_shape, float(threshold)),
-        "v_reset": np.zeros(layer_shape),
+        "v_leak": np.float64(0.0),
+        "v_threshold": np.float64(threshold),
+        "v_reset": np.float64(0.0),
     }
 
 

@@ -139,7 +139,7 @@ def main():
     ap.add_argument("--size", type=int, default=16)
     ap.add_argument("--train", type=int, default=3000)
     ap.add_argument("--test", type=int, default=500)
-    ap.add_argument("--epochs", type=int, default=25)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--out", default=None, help="output folder (default workloads/trained)")
     a = ap.parse_args()
     C.setup(0)
@@ -150,8 +150,8 @@ def main():
     Xtr, Xte = torch.from_numpy(xtr).float(), torch.from_numpy(xte).float()
     Ytr, Yte = torch.from_numpy(ytr), torch.from_numpy(yte)
     m = Net(a.size)
-    C.train_loop(m, run, Xtr, Ytr, epochs=a.epochs, lr=2e-3)
-    acc, _ = C.evaluate(m, run, Xte, Yte)
+    C.train_loop(m, run, Xtr, Ytr, epochs=a.epochs, lr=3e-3)
+    acc, counts = C.evaluate(m, run, Xte, Yte)
     stats = {}
     with torch.no_grad():
         run(m, Xte, stats)
@@ -202,6 +202,7 @@ def main():
             masking="conv outputs x active-site mask (sticky input occupancy; strided conv: "
                     "3x3/2 window of it)"),
         "accuracy_torch": acc,
+        "predictions_torch": C.argmax_lowest(counts).tolist(),
         "train_seconds": round(time.time() - t0, 1),
     })
 
