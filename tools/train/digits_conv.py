@@ -8,7 +8,6 @@ Rerun: /usr/bin/python3 tools/train/digits_conv.py   (about a minute on 2 cores)
 """
 
 import os
-import time
 
 import numpy as np
 import torch
@@ -46,7 +45,6 @@ def run(m, x):
 
 def main():
     C.setup(0)
-    t0 = time.time()
     xtr, xte, ytr, yte = C.digits_split()
     seq = lambda x: torch.from_numpy(np.repeat(x.reshape(len(x), 1, 1, 8, 8), T, axis=1))
     Xtr, Xte = seq(xtr), seq(xte)
@@ -84,7 +82,6 @@ def main():
         "conventions": C.conventions(input_frac_bits=4),
         "accuracy_torch": acc,
         "predictions_torch": C.argmax_lowest(counts).tolist(),
-        "train_seconds": round(time.time() - t0, 1),
     })
 
 

@@ -15,7 +15,6 @@ Rerun: /usr/bin/python3 tools/train/recurrent.py   (about a minute on 2 cores)
 """
 
 import os
-import time
 
 import numpy as np
 import torch
@@ -53,7 +52,6 @@ def run(m, x):
 
 def main():
     C.setup(0)
-    t0 = time.time()
     xtr, xte, ytr, yte = C.digits_split()
     Xtr, Xte = torch.from_numpy(xtr), torch.from_numpy(xte)  # [N, 8 rows = T, 8]
     Ytr, Yte = torch.from_numpy(ytr), torch.from_numpy(yte)
@@ -93,7 +91,6 @@ def main():
                                      recurrence="w_rec reads the previous step's spikes"),
         "accuracy_torch": acc,
         "predictions_torch": C.argmax_lowest(counts).tolist(),
-        "train_seconds": round(time.time() - t0, 1),
     })
 
 

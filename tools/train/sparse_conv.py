@@ -25,7 +25,6 @@ Rerun: /usr/bin/python3 tools/train/sparse_conv.py [--size 32 --out DIR]
 
 import argparse
 import os
-import time
 
 import numpy as np
 import torch
@@ -143,7 +142,6 @@ def main():
     ap.add_argument("--out", default=None, help="output folder (default workloads/trained)")
     a = ap.parse_args()
     C.setup(0)
-    t0 = time.time()
     xtr, ytr = make_data(a.train, a.size, seed=1)
     xte, yte = make_data(a.test, a.size, seed=2)
     print(f"input density {xte.mean():.4f} (spikes per frame {xte.sum((2, 3, 4)).mean():.1f})")
@@ -203,7 +201,6 @@ def main():
                     "3x3/2 window of it)"),
         "accuracy_torch": acc,
         "predictions_torch": C.argmax_lowest(counts).tolist(),
-        "train_seconds": round(time.time() - t0, 1),
     })
 
 
