@@ -27,5 +27,5 @@ print(f"{sys.argv[1].split('/')[-1][:-5]:12s} torch {m['accuracy_torch']:.4f}  f
       f"  spike_agreement {fc['total']['spike_agreement']:.4f}"
       f"  prediction_agreement {fc['prediction_agreement']:.4f}")
 PY
-  /usr/bin/python3 tools/train/nir_ref.py $W/$n.nir $ref
+  /usr/bin/python3 tools/train/nir_ref.py $W/$n.nir $ref --report $O/g_$n/report.json
 done

@@ -94,8 +94,9 @@ def window_mask(m, n):
     return out
 
 
-def simulate(nodes, edges, x, dt, ge=True, sparse=False):
-    """x [B, T, *input_shape] -> Output's summed input [B, n_out]."""
+def simulate(nodes, edges, x, dt, ge=True, sparse=False, spikes=None):
+    """x [B, T, *input_shape] -> Output's summed input [B, n_out]; spikes (a dict) collects
+    each LIF node's spike total."""
     inp = [k for k, n in nodes.items() if n["type"] == "Input"][0]
     outp = [k for k, n in nodes.items() if n["type"] == "Output"][0]
     preds = {k: [a for a, b in edges if b == k] for k in nodes}
@@ -158,6 +159,8 @@ def simulate(nodes, edges, x, dt, ge=True, sparse=False):
                 vk = np.where(s, n["v_reset"], vk)
                 v[k] = vk
                 val[k] = s.astype(np.float64)
+                if spikes is not None:
+                    spikes[k] = spikes.get(k, 0) + int(s.sum())
             elif typ == "Output":
                 val[k] = u
                 total = total + u
@@ -174,6 +177,8 @@ def main():
     ap.add_argument("--gt", action="store_true")
     ap.add_argument("--dt", type=float, default=1e-4)
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--report", help="a spikechip golden --compare-float report.json: compare "
+                    "each layer's spike total with the float executor's")
     a = ap.parse_args()
     base = a.model[:-4]
     with h5py.File(a.model, "r") as f:
@@ -183,8 +188,9 @@ def main():
     y = np.load(base + "_labels.npy")
     if a.limit:
         x, y = x[:a.limit], y[:a.limit]
-    counts = np.concatenate([simulate(nodes, edges, x[i:i + 100], a.dt, not a.gt, a.sparse)
-                             for i in range(0, len(x), 100)])
+    spikes = {}
+    counts = np.concatenate([simulate(nodes, edges, x[i:i + 100], a.dt, not a.gt, a.sparse,
+                                      spikes) for i in range(0, len(x), 100)])
     pred = np.argmax(counts, 1)
     acc = float((pred == y).mean())
     line = f"{os.path.basename(a.model)}: reference accuracy {acc:.4f} ({len(y)} samples)"
@@ -196,6 +202,11 @@ def main():
             line += (f"; torch {j['accuracy_torch']:.4f}; predictions equal to torch's: "
                      f"{int((pt == pred).sum())}/{len(y)}")
     print(line)
+    if a.report:
+        fc = json.load(open(a.report))["float_compare"]["layers"]
+        for l in fc:
+            print(f"  {l['layer']:10s} spikes: reference {spikes.get(l['layer'])}, "
+                  f"float executor {l['spikes_float']}, golden {l['spikes_quantised']}")
 
 
 if __name__ == "__main__":
