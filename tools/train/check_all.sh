@@ -7,11 +7,11 @@ B=${1:-build}
 W=workloads/trained
 O=/tmp/trained_check
 mkdir -p $O
-common="--dt 1e-4 --spike-compare ge"
+common="--profile spikingjelly"  # dt 1e-4, Euler, reset to 0, spike on >=
 for n in digits_mlp digits_conv recurrent sparse_conv; do
   case $n in
     sparse_conv) opts="$common --conv-mode sparse"; ref="--sparse" ;;
-    *) opts="$common --input-frac-bits 4"; ref="" ;;
+    *) opts="$common"; ref="" ;;  # the input fixed point is chosen from the inputs
   esac
   io="--input $W/${n}_input.npy --labels $W/${n}_labels.npy"
   rm -rf $O/g_$n $O/r_$n
