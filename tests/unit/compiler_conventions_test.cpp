@@ -1,13 +1,17 @@
-// The input fixed point chosen from the inputs and its error, the framework profiles, and the
-// smallest mesh --fit grows to.
+// The input fixed point chosen from the inputs and its error, the framework profiles, the
+// smallest mesh --fit grows to, and neuron parameters broadcast per channel.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "compiler/conventions.h"
 #include "compiler/input_fixed_point.h"
 #include "compiler/mapping.h"
+#include "compiler/nir.h"
+#include "compiler/nir_build.h"
+#include "isa/error.h"
 
 using namespace compiler;
 
@@ -105,4 +109,35 @@ TEST_CASE("smallest mesh: near-square, never smaller than the chosen one", "[fit
   CHECK(mesh(221, 1, 1) == std::pair(17u, 13u));
   CHECK(mesh(10, 8, 1) == std::pair(8u, 2u));  // a long mesh may stay long
   CHECK(mesh(2000, 1024, 1) == std::pair(1024u, 2u));
+}
+
+TEST_CASE("neuron parameters broadcast as NumPy does: per channel (C, 1, 1)", "[broadcast]") {
+  namespace build = nir::build;
+  // input 2x2x2 -> conv 3x2x1x1 -> LIF 3x2x2 with tau per channel (3, 1, 1) and r per column.
+  nir::Graph g;
+  g.nodes = {build::input("in", {2, 2, 2}),
+             build::conv2d("conv", {3, 2, 1, 1}, std::vector<double>(6, 1.0), {0, 0, 0}),
+             build::lif("lif", {3, 2, 2}, 1e-3, 1.0, 0.0, 1.0), build::output("out", {3, 2, 2})};
+  build::chain(g, {"in", "conv", "lif", "out"});
+  for (auto& n : g.nodes) {
+    if (n.name != "lif") continue;
+    n.arrays["tau"] = nir::Array{{3, 1, 1}, {1.0, 2.0, 3.0}};
+    n.arrays["r"] = nir::Array{{2}, {10.0, 20.0}};
+  }
+  std::sort(g.nodes.begin(), g.nodes.end(),
+            [](const nir::Node& a, const nir::Node& b) { return a.name < b.name; });
+  const Network net = import_nir(g, "bc.nir", CompileOptions{});
+  const Layer& l = net.layers.at(1);
+  CHECK(l.nir.tau == std::vector<double>{1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3});
+  CHECK(l.nir.r == std::vector<double>{10, 20, 10, 20, 10, 20, 10, 20, 10, 20, 10, 20});
+  // A shape that does not broadcast is refused, naming both shapes.
+  for (auto& n : g.nodes)
+    if (n.name == "lif") n.arrays["tau"] = nir::Array{{2, 1, 1}, {1.0, 2.0}};
+  try {
+    (void)import_nir(g, "bc.nir", CompileOptions{});
+    FAIL("a (2, 1, 1) tau on a 3x2x2 layer was accepted");
+  } catch (const isa::InputError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("'tau' has shape"));
+    CHECK_THAT(e.what(), Catch::Contains("does not broadcast to the layer's"));
+  }
 }
