@@ -3,12 +3,14 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
 #include "cli.h"
 #include "compiler/nir.h"
 #include "isa/assembler.h"
+#include "isa/error.h"
 #include "isa/image.h"
 #include "model_options.h"
 
@@ -59,6 +61,14 @@ int run_compile(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   cli::finish_model_options(m);
+  for (const auto& [name, path] : {std::pair{"-o", output}, std::pair{"--listing", listing}}) {
+    std::error_code ec;
+    if (!path.empty() && std::filesystem::equivalent(path, model, ec))
+      throw isa::InputError(
+          fmt::format("{} {}: is the model itself (it would be overwritten)", name, path));
+  }
+  if (!output.empty() && output == listing)
+    throw isa::InputError(fmt::format("-o and --listing name the same file {}", output));
   const cli::LoadedModel lm = cli::load_model(model, m);
   const auto& r = lm.compiled;
   if (!output.empty()) isa::save_image(lm.image, output);

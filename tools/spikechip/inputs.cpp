@@ -6,6 +6,7 @@
 
 #include "compiler/golden.h"
 #include "compiler/input_fixed_point.h"
+#include "input_file.h"
 #include "isa/error.h"
 
 namespace cli {
@@ -17,7 +18,12 @@ void add_input_options(po::options_description& opts, InputOptions& in) {
   opts.add_options()
       ("input", po::value<std::string>(&in.input)->required(), "input: NPY tensor [T, *shape] or [N, T, *shape], or an event recording (AEDAT 2/3/4, EVT 2/3, DAT, N-MNIST .bin, CSV t,x,y,p, NPY events, SHD/SSC HDF5)")
       ("labels", po::value<std::string>(&in.labels), "NPY [N] integer class labels (adds accuracy)")
-      ("timesteps", po::value<uint32_t>(&in.timesteps), "steps to run (default: all the input has; more steps than the input are fed zeros)")
+      ("timesteps", po::value<int64_t>()->notifier([&in](int64_t t) {
+         constexpr int64_t kMaxTimesteps = 1 << 20;
+         if (t < 1 || t > kMaxTimesteps)
+           throw isa::InputError(fmt::format("--timesteps {}: expected 1 to {}", t, kMaxTimesteps));
+         in.timesteps = static_cast<uint32_t>(t);
+       }), "steps to run (default: all the input has; more steps than the input are fed zeros)")
       ("bin", po::value<std::string>(&in.bin_mode), "events: 'time' windows (default) or 'count' of events per step")
       ("bin-us", po::value<int64_t>(&in.binning.window_us), "events: microseconds per step (time binning; default 1000)")
       ("bin-events", po::value<uint64_t>(&in.binning.events_per_step), "events: events per step (count binning)")
@@ -29,12 +35,20 @@ void add_input_options(po::options_description& opts, InputOptions& in) {
 }
 
 workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>& frame_shape) {
+  require_regular_file(in.input, "--input");
+  if (!in.labels.empty()) require_regular_file(in.labels, "--labels");
   workloads::BinningOptions b = in.binning;
   if (in.bin_mode == "count") {
     b.mode = workloads::BinningOptions::Mode::kEventCount;
   } else if (in.bin_mode != "time") {
     throw isa::InputError(fmt::format("--bin {}: expected time or count", in.bin_mode));
   }
+  // What the binning would refuse deep inside, said here with the option's name.
+  if (b.downsample == 0) throw isa::InputError("--downsample 0: expected 1 or more");
+  if (b.window_us <= 0)
+    throw isa::InputError(fmt::format("--bin-us {}: expected 1 or more", b.window_us));
+  if (b.mode == workloads::BinningOptions::Mode::kEventCount && b.events_per_step == 0)
+    throw isa::InputError("--bin count needs --bin-events N (events per step, 1 or more)");
   if (!in.sensor.empty()) {
     unsigned w = 0, h = 0;
     char x = 0;

@@ -15,7 +15,7 @@ namespace cli {
 
 struct InputOptions {
   std::string input, labels;
-  uint32_t timesteps = 0;  // 0 = as many as the input has
+  uint32_t timesteps = 0;  // 0 = as many as the input has (--timesteps: 1 .. kMaxTimesteps)
   // Event recordings: how events become timesteps (docs/workloads.md).
   workloads::BinningOptions binning;
   std::string bin_mode = "time";

@@ -4,6 +4,7 @@
 
 #include "compiler/conventions.h"
 #include "compiler/mapping.h"
+#include "input_file.h"
 #include "isa/error.h"
 #include "isa/image.h"
 
@@ -108,6 +109,7 @@ static bool ends_with(const std::string& s, const std::string& suffix) {
 
 LoadedModel load_model(const std::string& path, const ModelOptions& m,
                        const InputValues& input_values) {
+  require_regular_file(path, "the model");
   LoadedModel lm;
   lm.arch = arch::load_arch(m.arch, m.sets);
   lm.path = path;

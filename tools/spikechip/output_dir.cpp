@@ -37,6 +37,16 @@ OutputDir::~OutputDir() {
 
 void OutputDir::write(const std::string& name, const std::string& content) {
   const fs::path final = dir_ / name;
+  for (const auto& [tmp, other] : pending_)
+    if (other == final)
+      throw isa::InputError(fmt::format(
+          "{}: two outputs of this command would have this name (an option such as --probe-out "
+          "names a file the command writes itself)",
+          final.string()));
+  std::error_code ec;
+  if (fs::is_directory(final, ec))
+    throw isa::InputError(
+        fmt::format("{}: is a folder, where this command writes a file", final.string()));
   const fs::path tmp = dir_ / fmt::format(".{}.tmp{}", name, getpid());
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
