@@ -14,6 +14,10 @@ namespace cli {
 struct ModelOptions {
   std::string arch;               // file or preset; "" = embedded default
   std::vector<std::string> sets;  // --set key=value
+  // With a .scb model: the canonical arch YAML the image was compiled for (its FNV-1a hash is
+  // the image's arch hash). The image then runs on any chip that equals it in every key the
+  // compiler reads (compiler/compile_key.h); without it the chip must be the very same.
+  std::string compiled_for;
   std::string discretisation = "euler", reset = "value", compare = "gt", conv_mode = "dense";
   compiler::CompileOptions compile;
 };
