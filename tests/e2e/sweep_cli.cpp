@@ -170,7 +170,7 @@ TEST_CASE("e2e sweep: kill -9 of the driver part-way, then the same command fini
   CHECK(finished_points(out) == 8);
 }
 
-TEST_CASE("e2e sweep: a worker killed with -9 leaves its point missing (exit 5); a rerun runs it") {
+TEST_CASE("e2e sweep: a worker killed with -9 leaves its point missing (exit 5), a rerun runs it") {
   const fs::path dir = testutil::fresh_dir("sweep-kill-worker");
   const fs::path spec = write_spec(dir), out = dir / "out";
   const pid_t pid = start(
@@ -232,7 +232,7 @@ TEST_CASE("e2e sweep: shards (--shard, SLURM_ARRAY_*) merged give the one-run re
   CHECK(r.exit_code == 2);
 }
 
-TEST_CASE("e2e sweep: failing points are rows (exit 4); --retry-failed runs them again") {
+TEST_CASE("e2e sweep: failing points are rows (exit 4), --retry-failed runs them again") {
   const fs::path dir = testutil::fresh_dir("sweep-fail");
   const std::string ex = testutil::source("workloads/examples/");
   std::ofstream(dir / "f.yaml") << fmt::format(
@@ -254,7 +254,7 @@ TEST_CASE("e2e sweep: failing points are rows (exit 4); --retry-failed runs them
   CHECK_THAT(r.err, Catch::Contains("1 to run (1 done before), 1 images to compile"));
 }
 
-TEST_CASE("e2e sweep: a bad spec exits 2 naming file:line:column, axis and value; runs nothing") {
+TEST_CASE("e2e sweep: a bad spec exits 2 naming file:line:column, axis and value, runs nothing") {
   const fs::path dir = testutil::fresh_dir("sweep-bad");
   const fs::path spec = write_spec(dir, "  core.membrane_banks: [4, 0]\n");
   auto r = spikechip(sweep_cmd(spec, dir / "out"));

@@ -45,7 +45,7 @@ sweep::Plan plan_of(const std::string& axes, const std::string& version = "1.0",
 
 }  // namespace
 
-TEST_CASE("sweep plan: a point's id covers arch, options, version and the flag; not the order") {
+TEST_CASE("sweep plan: a point's id covers arch, options, version and the flag, not the order") {
   const auto p = plan_of("axes: {mesh.x: [2, 4], options.timesteps: [5, 6]}\n");
   REQUIRE(p.points.size() == 4);
   std::set<std::string> ids;
@@ -66,7 +66,7 @@ TEST_CASE("sweep plan: a point's id covers arch, options, version and the flag; 
              Catch::Contains("model: " + sweep::hash_path(examples() + "bars.nir")));
 }
 
-TEST_CASE("sweep plan: timing-only keys share a compile; compile keys and options split it") {
+TEST_CASE("sweep plan: timing-only keys share a compile, compile keys and options split it") {
   const auto p =
       plan_of("axes: {mesh.x: [2, 4], core.n_pe: [1, 8], noc.fidelity: [reservation, flit]}\n");
   REQUIRE(p.points.size() == 8);

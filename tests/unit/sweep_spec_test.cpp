@@ -62,7 +62,7 @@ std::string error_of(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("sweep spec: a full spec parses; paths are relative to the spec file") {
+TEST_CASE("sweep spec: a full spec parses, paths are relative to the spec file") {
   const auto s = parse(kBase +
                        "  set: {noc.fidelity: flit}\n"
                        "axes:\n"
