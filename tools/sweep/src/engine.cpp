@@ -26,6 +26,10 @@ std::string first_error_line(const std::string& text) {
   return "";
 }
 
+std::string Engine::relative(const fs::path& p) const {
+  return p.lexically_relative(store_.dir()).string();
+}
+
 Engine::Engine(const Plan& plan, Store& store, const RunOptionRules& rules, bool retry_failed)
     : plan_(plan), store_(store), rules_(rules), retry_failed_(retry_failed) {}
 
@@ -69,8 +73,10 @@ Started Engine::start(const Task& t) {
     write_atomically(store_.cache_arch(c.key), c.arch_yaml);
     std::error_code ec;
     fs::remove(store_.cache_log(c.key), ec);
-    s.pid = spawn(self_exe(), compile_args(plan_, c, store_.cache_scb(c.key).string(), rules_),
-                  store_.cache_log(c.key).string());
+    // Children run in the sweep folder with paths relative to it, so a point's report names
+    // the same image (cache/<key>.scb) in every sweep folder.
+    s.pid = spawn(self_exe(), compile_args(plan_, c, relative(store_.cache_scb(c.key)), rules_),
+                  store_.dir().string(), store_.cache_log(c.key).string());
     return s;
   }
   const auto& p = plan_.points[t.index];
@@ -79,12 +85,12 @@ Started Engine::start(const Task& t) {
   if (!p.compile_key.empty()) {
     std::error_code ec;
     if (!fs::exists(store_.cache_scb(p.compile_key), ec)) return s;  // finish() records why
-    model = store_.cache_scb(p.compile_key).string();
-    compiled_for = store_.cache_arch(p.compile_key).string();
+    model = relative(store_.cache_scb(p.compile_key));
+    compiled_for = relative(store_.cache_arch(p.compile_key));
     ++counters_.from_image;
   }
-  s.pid = spawn(self_exe(), run_args(plan_, p, model, compiled_for, s.temp.string(), rules_),
-                (s.temp / "run.log").string());
+  s.pid = spawn(self_exe(), run_args(plan_, p, model, compiled_for, relative(s.temp), rules_),
+                store_.dir().string(), (s.temp / "run.log").string());
   return s;
 }
 

@@ -20,7 +20,8 @@ const std::string& self_exe() {
   return exe;
 }
 
-pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log) {
+pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& cwd,
+            const std::string& log) {
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(exe.c_str()));
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -40,6 +41,7 @@ pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const 
     if (null >= 0) dup2(null, 0);
     dup2(fd, 1);
     dup2(fd, 2);
+    if (chdir(cwd.c_str()) != 0) _exit(127);
     execv(exe.c_str(), argv.data());
     _exit(127);
   }

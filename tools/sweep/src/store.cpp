@@ -59,7 +59,7 @@ std::string read_text(const fs::path& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-Store::Store(fs::path dir) : dir_(std::move(dir)) {
+Store::Store(fs::path dir) : dir_(fs::absolute(dir).lexically_normal()) {
   std::error_code ec;
   fs::create_directories(dir_ / "points", ec);
   if (!ec) fs::create_directories(dir_ / "cache", ec);

@@ -56,6 +56,7 @@ class Engine {
   Counters& counters() { return counters_; }
 
  private:
+  std::string relative(const std::filesystem::path& p) const;  // to the sweep folder
   const Plan& plan_;
   Store& store_;
   const RunOptionRules& rules_;

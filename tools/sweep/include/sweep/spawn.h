@@ -12,9 +12,10 @@ namespace sweep {
 // The path of the running binary (/proc/self/exe, resolved once).
 const std::string& self_exe();
 
-// Starts `exe args...` with stdin from /dev/null and stdout + stderr appended to `log`.
-// Throws std::runtime_error when it cannot start.
-pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& log);
+// Starts `exe args...` in folder `cwd`, with stdin from /dev/null and stdout + stderr appended
+// to `log`. Throws std::runtime_error when it cannot start.
+pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& cwd,
+            const std::string& log);
 
 // What a wait status means for a point.
 enum class ExitKind { ok, failed, interrupted };

@@ -24,7 +24,7 @@ struct PointStatus {
 
 class Store {
  public:
-  explicit Store(std::filesystem::path dir);  // creates DIR, DIR/points, DIR/cache
+  explicit Store(std::filesystem::path dir);  // creates DIR, DIR/points, DIR/cache (absolute)
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path point_dir(const std::string& id) const;
   std::filesystem::path cache_scb(const std::string& key) const;
