@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -59,35 +60,43 @@ int run_sweep_bench(const std::string& spikechip, const std::string& work, bool 
   size_t points = 0;
   try {
     // 1. Every point as a bare run from the NIR, one after the other.
-    double bare = 0;
+    std::vector<std::vector<std::string>> runs;
     for (const auto& pe : a.n_pe)
       for (const auto& rl : a.router)
         for (const auto& b : a.banks)
-          for (const auto& f : a.fidelity) {
-            bare += timed(spikechip,
-                          {"run",
-                           "--model",
-                           ex + "bars.nir",
-                           "--dt",
-                           "1e-3",
-                           "--input",
-                           ex + "bars_events.npy",
-                           "--labels",
-                           ex + "bars_labels.npy",
-                           "--set",
-                           "core.n_pe=" + pe,
-                           "--set",
-                           "noc.router_latency=" + rl,
-                           "--set",
-                           "core.membrane_banks=" + b,
-                           "--set",
-                           "noc.fidelity=" + f,
-                           "--deterministic",
-                           "--out",
-                           (dir / "bare").string()},
-                          dir / "bare");
-            ++points;
-          }
+          for (const auto& f : a.fidelity)
+            runs.push_back({"run", "--model", ex + "bars.nir", "--dt", "1e-3", "--input",
+                            ex + "bars_events.npy", "--labels", ex + "bars_labels.npy", "--set",
+                            "core.n_pe=" + pe, "--set", "noc.router_latency=" + rl, "--set",
+                            "core.membrane_banks=" + b, "--set", "noc.fidelity=" + f,
+                            "--deterministic", "--out"});
+    points = runs.size();
+    double bare = 0;
+    for (auto r : runs) {
+      r.push_back((dir / "bare").string());
+      bare += timed(spikechip, r, dir / "bare");
+    }
+    // The machine's own parallelism, as a control: the same bare runs two at a time (two
+    // threads each running half of them one after the other, as xargs -P 2 would).
+    const auto t0 = std::chrono::steady_clock::now();
+    std::string thread_error;
+    const auto half = [&](size_t first) {
+      try {
+        for (size_t i = first; i < runs.size(); i += 2) {
+          auto r = runs[i];
+          r.push_back((dir / fmt::format("bare{}", first)).string());
+          timed(spikechip, r, dir / fmt::format("bare{}", first));
+        }
+      } catch (const std::exception& e) {
+        thread_error = e.what();
+      }
+    };
+    std::thread other(half, 1);
+    half(0);
+    other.join();
+    if (!thread_error.empty()) throw std::runtime_error(thread_error);
+    const double bare2 =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // 2. and 3. The sweep, -j 1 and -j 2, each into a fresh folder.
     const auto sweep = [&](const char* jobs) {
       return timed(spikechip,
@@ -104,9 +113,11 @@ int run_sweep_bench(const std::string& spikechip, const std::string& work, bool 
         "  spikechip sweep -j 1:                         {:8.2f} s  ({:.1f} ms per point, "
         "{:+.1f} ms per point over a bare run)\n"
         "  spikechip sweep -j 2:                         {:8.2f} s  ({:.2f} of the sum of bare "
-        "runs)\n",
+        "runs)\n"
+        "  control: the bare runs two at a time:         {:8.2f} s  ({:.2f} of the sum: what "
+        "this machine gives two processes now)\n",
         points, std::thread::hardware_concurrency(), bare, per_bare * 1e3, j1, per_j1 * 1e3,
-        (per_j1 - per_bare) * 1e3, j2, j2 / bare);
+        (per_j1 - per_bare) * 1e3, j2, j2 / bare, bare2, bare2 / bare);
   } catch (const std::exception& e) {
     fmt::print(stderr, "sweep bench: {}\n", e.what());
     return 1;
