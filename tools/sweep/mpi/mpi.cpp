@@ -10,6 +10,7 @@
 #include <chrono>
 #include <deque>
 #include <exception>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -56,10 +57,8 @@ int worker(const Plan& plan, const SweepArgs& args, const RunOptionRules& rules)
   }
 }
 
-int coordinator(const Plan& plan, const SweepArgs& args, const RunOptionRules& rules, int ranks) {
-  Store store(args.out);
-  if (!store.lock())
-    throw isa::InputError(fmt::format("{}: another sweep is running in this folder", args.out));
+int coordinator(const Plan& plan, const SweepArgs& args, const RunOptionRules& rules, int ranks,
+                Store& store) {
   prepare(plan, store);
   Engine engine(plan, store, rules, args.retry_failed);
   std::vector<size_t> all(plan.points.size());
@@ -189,22 +188,32 @@ int run_sweep_mpi(const SweepArgs& args, const RunOptionRules& rules, const std:
     return run_sweep(local, rules, version);
   }
   try {
-    // Rank 0 prepares the folder before any worker writes into it.
+    // Rank 0 makes and locks the folder before any worker writes into it.
     int ready = 0;
+    std::optional<Store> store;
     if (rank == 0) {
       try {
-        Store probe(args.out);
-        ready = 1;
+        store.emplace(args.out);
+        if (store->lock())
+          ready = 1;
+        else
+          fmt::print(stderr,
+                     "spikechip sweep: error: {}: another sweep is running in this folder\n",
+                     args.out);
       } catch (const isa::InputError& e) {
         fmt::print(stderr, "spikechip sweep: error: {}\n", e.what());
       }
     }
     MPI_Bcast(&ready, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (!ready) return 2;
-    return rank == 0 ? coordinator(plan, args, rules, ranks) : worker(plan, args, rules);
+    return rank == 0 ? coordinator(plan, args, rules, ranks, *store) : worker(plan, args, rules);
+  } catch (const isa::InputError& e) {  // e.g. the folder is locked by another sweep
+    fmt::print(stderr, "spikechip sweep: error: {}\n", e.what());
+    MPI_Abort(MPI_COMM_WORLD, 2);  // the other ranks may wait on this one: end them all
+    return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "spikechip sweep: rank {}: {}\n", rank, e.what());
-    MPI_Abort(MPI_COMM_WORLD, e.what() == std::string() ? 1 : 1);
+    fmt::print(stderr, "spikechip sweep: rank {}: internal error: {}\n", rank, e.what());
+    MPI_Abort(MPI_COMM_WORLD, 1);
     return 1;
   }
 }
