@@ -155,7 +155,8 @@ Plan make_plan(Spec spec, const RunOptionRules& rules, const std::string& versio
     const arch::ResolvedArch& chip = it->second;
     p.arch_yaml = chip.canonical_yaml;
 
-    bool from_nir = false;
+    // A program image as the model runs as it is (on chips it was compiled for).
+    bool from_nir = s.model.size() > 4 && s.model.compare(s.model.size() - 4, 4, ".scb") == 0;
     std::vector<Setting> compile_opts;
     for (const auto& o : p.options) {
       if (o.key == "check-golden") from_nir = true;  // the golden executor needs the NIR
