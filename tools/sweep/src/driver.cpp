@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "isa/error.h"
@@ -68,17 +69,28 @@ int merge(const SweepArgs& args, const Plan& plan) {
     if (std::error_code ec; !fs::is_directory(fs::path(m) / "points", ec))
       throw isa::InputError(fmt::format("--merge {}: not a sweep folder (no points/)", m));
   prepare(plan, store);
+  // Per point: an ok result from any folder beats a failed one; what DIR has already stays
+  // unless it failed and a shard has it ok.
+  std::vector<std::unique_ptr<Store>> others;  // Store is not movable (it may hold a lock)
+  for (const auto& m : args.merge)
+    if (!fs::equivalent(fs::path(m), store.dir())) others.push_back(std::make_unique<Store>(m));
   size_t imported = 0;
   for (const auto& p : plan.points) {
-    if (store.status(p.id)) continue;
-    for (const auto& m : args.merge) {
-      if (fs::equivalent(fs::path(m), store.dir())) continue;
-      const Store other_view(m);
-      if (!other_view.status(p.id)) continue;
-      store.import_point(other_view.point_dir(p.id), p.id);
-      ++imported;
-      break;
+    const auto mine = store.status(p.id);
+    if (mine && mine->ok) continue;
+    const Store* best = nullptr;
+    for (const auto& o : others) {
+      const auto st = o->status(p.id);
+      if (!st) continue;
+      if (st->ok) {
+        best = o.get();
+        break;
+      }
+      if (!best && !mine) best = o.get();
     }
+    if (!best) continue;
+    store.import_point(best->point_dir(p.id), p.id);
+    ++imported;
   }
   std::vector<size_t> all(plan.points.size());
   for (size_t k = 0; k < all.size(); ++k) all[k] = k;
