@@ -80,14 +80,13 @@ struct Reader {
     }
   }
 
-  void option(Spec& s, const std::string& name, const YAML::Node& value, const std::string& what,
+  void option(const std::string& name, const YAML::Node& value, const std::string& what,
               std::vector<Setting>& into) const {
     if (!value.IsScalar())
       fail(path, mark_of(value), fmt::format("{} '{}': expected a scalar value", what, name));
     if (const std::string err = rules.check(name, value.Scalar()); !err.empty())
       fail(path, mark_of(value),
            fmt::format("{} '{}' value '{}': {}", what, name, value.Scalar(), err));
-    (void)s;
     into.push_back({name, value.Scalar(), mark_of(value)});
   }
 
@@ -115,7 +114,7 @@ struct Reader {
       } else if (key == "options") {
         each(v, "base.options",
              [&](const std::string& name, const YAML::Node&, const YAML::Node& val) {
-               option(s, name, val, "base.options", s.options);
+               option(name, val, "base.options", s.options);
              });
       } else if (key == "set") {
         each(v, "base.set", [&](const std::string& name, const YAML::Node&, const YAML::Node& val) {
@@ -253,7 +252,6 @@ Spec parse_spec_text(std::string_view text, const std::string& path, const RunOp
   for (const auto& o : s.objectives)
     if (o.metric == "accuracy" && s.labels.empty())
       fail(path, o.mark, "objectives: accuracy needs base.labels");
-  // A switch is true or false; an option given both in base and as an axis: the axis wins.
   return s;
 }
 
