@@ -24,7 +24,7 @@ int run_sweep(const std::vector<std::string>& args) {
                                                  "the sweep spec (YAML)")(
       "out", po::value<std::string>(&a.out), "the sweep folder (resumable: rerun to finish)")(
       "jobs,j", po::value<size_t>(&a.jobs),
-      "points run at once as child processes (default: the machine's cores)")(
+      "points run at once as child processes (default: the CPUs this process may use)")(
       "shard", po::value<std::string>(&a.shard),
       "run only shard I of N (I/N, I from 0; default: SLURM_ARRAY_TASK_ID/_COUNT when set)")(
       "merge", po::value<std::vector<std::string>>(&a.merge)->multitoken(),

@@ -1,5 +1,6 @@
 #include "sweep/driver.h"
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <fmt/core.h>
@@ -49,6 +50,15 @@ int finish_sweep(const Plan& plan, const Store& store, const std::vector<size_t>
 }
 
 namespace {
+
+// The CPUs this process may run on (its affinity: a Slurm allocation, taskset, a container),
+// else the machine's hardware threads.
+size_t default_jobs() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+    return static_cast<size_t>(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 int dry_run(const Plan& plan, const std::vector<size_t>& mine) {
   fmt::print("{}", plan.resolved_yaml);
@@ -114,7 +124,7 @@ int run_sweep(const SweepArgs& args, const RunOptionRules& rules, const std::str
   Engine engine(plan, store, rules, args.retry_failed);
   const auto compiles = engine.compile_tasks(mine);
   const auto points = engine.point_tasks(mine);
-  size_t jobs = args.jobs ? args.jobs : std::max(1u, std::thread::hardware_concurrency());
+  size_t jobs = args.jobs ? args.jobs : default_jobs();
   fmt::print(stderr, "{}: {} points{}, {} to run ({} done before), {} images to compile, -j {}\n",
              plan.spec.name, plan.points.size(),
              shard ? fmt::format(" (shard {}/{} from {}: {})", shard->index, shard->count,
