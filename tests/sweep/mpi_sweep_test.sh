@@ -38,4 +38,28 @@ timeout 300 mpirun --allow-run-as-root --oversubscribe -np 3 \
   > /dev/null 2> "$work/mpi2.err" || { cat "$work/mpi2.err"; exit 1; }
 grep -q "8 points, 2 to run" "$work/mpi2.err" || { cat "$work/mpi2.err"; exit 1; }
 cmp "$work/local/results.csv" "$work/mpi/results.csv"
-echo "mpi sweep: results.csv identical to the local sweep"
+
+# kill -9 of mpirun part-way (after the first finished point), then the same command resumes.
+mpirun --allow-run-as-root --oversubscribe -np 3 \
+  "$spikechip" sweep "$work/spec.yaml" --out "$work/killed" --deterministic --mpi \
+  > /dev/null 2> "$work/killed.err" &
+mpirun_pid=$!
+for i in $(seq 1 6000); do
+  n=$( (find "$work/killed/points" -name status.json 2> /dev/null || true) | wc -l)
+  [ "$n" -ge 1 ] && break
+  sleep 0.01
+done
+kill -9 "$mpirun_pid"
+wait "$mpirun_pid" 2> /dev/null || true
+sleep 1  # the ranks lose their launcher and end
+done_before=$(find "$work/killed/points" -name status.json | wc -l)
+if [ "$done_before" -lt 1 ] || [ "$done_before" -ge 8 ]; then
+  echo "kill -9 not part-way ($done_before of 8 points done)"; cat "$work/killed.err"; exit 1
+fi
+timeout 300 mpirun --allow-run-as-root --oversubscribe -np 3 \
+  "$spikechip" sweep "$work/spec.yaml" --out "$work/killed" --deterministic --mpi \
+  > /dev/null 2> "$work/resumed.err" || { cat "$work/resumed.err"; exit 1; }
+grep -q "8 points, $((8 - done_before)) to run" "$work/resumed.err" || { cat "$work/resumed.err"; exit 1; }
+cmp "$work/local/results.csv" "$work/killed/results.csv"
+[ -z "$(find "$work/killed/points" -maxdepth 1 -name '.tmp-*')" ] || { echo "temporaries left"; exit 1; }
+echo "mpi sweep: results.csv identical to the local sweep (also after kill -9 of mpirun)"
