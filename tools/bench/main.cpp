@@ -15,6 +15,7 @@
 
 #include "measure.h"
 #include "suites.h"
+#include "sweep_bench.h"
 #include "table.h"
 #include "workload.h"
 
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
   int repeat = 3;
   opts.add_options()("help,h", "show this help")(
       "quick", "a small subset (under a minute): one small workload per kind and family")(
-      "suite", po::value(&suite)->default_value(suite), "speed, sanafe or all")(
+      "suite", po::value(&suite)->default_value(suite),
+      "speed, sanafe, all, or sweep (the sweep driver's overhead, docs/sweeps.md)")(
       "repeat", po::value(&repeat)->default_value(repeat), "runs per workload (medians)")(
       "csv", po::value(&csv), "write every column to this CSV file")(
       "work", po::value(&work),
@@ -84,11 +86,13 @@ int main(int argc, char** argv) {
     std::cout << opts << "\n";
     return 0;
   }
-  if ((suite != "speed" && suite != "sanafe" && suite != "all") || repeat < 1) {
-    fmt::print(stderr, "bench: --suite must be speed, sanafe or all and --repeat at least 1\n");
+  if ((suite != "speed" && suite != "sanafe" && suite != "all" && suite != "sweep") || repeat < 1) {
+    fmt::print(stderr,
+               "bench: --suite must be speed, sanafe, all or sweep and --repeat at least 1\n");
     return 2;
   }
   if (work.empty()) work = (std::filesystem::temp_directory_path() / "spikechip-bench").string();
+  if (suite == "sweep") return bench::run_sweep_bench(spikechip, work, vm.count("quick") > 0);
 
   auto workloads = bench::make_suite(suite, vm.count("quick") > 0, SPIKECHIP_SHARED_DATA);
   std::vector<bench::Row> rows;

@@ -16,6 +16,11 @@
 #include "progress.h"
 #include "report.h"
 #include "report_sim.h"
+<<<<<<< HEAD
+=======
+#include "run_options.h"
+#include "simsysc/simulate.h"
+>>>>>>> sweep
 
 namespace {
 
@@ -23,6 +28,7 @@ namespace po = boost::program_options;
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description opts("spikechip run --model M --input X --out DIR [options]");
+<<<<<<< HEAD
   cli::ModelOptions m;
   cli::InputOptions in;
   cli::ProbeOptions probe_opts;
@@ -44,6 +50,15 @@ int run_run(const std::vector<std::string>& args) {
   cli::add_model_options(opts, m);
   cli::add_input_options(opts, in);
   cli::add_probe_options(opts, probe_opts);
+=======
+  cli::RunArgs a;
+  cli::add_run_options(opts, a);
+  cli::ModelOptions& m = a.m;
+  cli::InputOptions& in = a.in;
+  cli::ProbeOptions& probe_opts = a.probe;
+  const std::string &model = a.model, &out = a.out;
+  const bool &check_golden = a.check_golden, &deterministic = a.deterministic;
+>>>>>>> sweep
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).run(), vm);
   if (vm.count("help")) {

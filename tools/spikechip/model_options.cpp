@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "compiler/compile_key.h"
 #include "compiler/conventions.h"
 #include "compiler/mapping.h"
 #include "input_file.h"
@@ -21,6 +22,9 @@ void add_model_options(po::options_description& opts, ModelOptions& m) {
                      "chip: a YAML file or a preset name (default: the embedded default)")(
       "set", po::value<std::vector<std::string>>(&m.sets)->composing(),
       "override an arch key: key.path=value (repeatable)")(
+      "compiled-for", po::value<std::string>(&m.compiled_for),
+      "with a .scb model: the canonical arch YAML it was compiled for; the image then runs on "
+      "any chip equal to it in the keys the compiler reads (timing and energy may differ)")(
       "fit", po::bool_switch(&m.fit),
       "when the network needs more cores than the mesh has, grow the mesh to the smallest that "
       "holds it (the core stays as chosen)")(
@@ -107,6 +111,33 @@ static bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// --compiled-for FILE: FILE is the chip the image was compiled for (its hash is the image's),
+// and it equals the chip given in every key the compiler reads.
+static void check_compiled_for(const std::string& path, const isa::ProgramImage& image,
+                               const std::string& file, const arch::ResolvedArch& chip) {
+  const std::vector<uint8_t> bytes = isa::read_file_bytes(file);
+  const std::string text(bytes.begin(), bytes.end());
+  if (arch::fnv1a64(text) != image.arch_hash)
+    throw isa::InputError(fmt::format(
+        "--compiled-for {}: not the arch {} was compiled for (hash {:016x}, the image's {:016x})",
+        file, path, arch::fnv1a64(text), image.arch_hash));
+  const std::string a = compiler::compile_relevant_arch(text);
+  const std::string b = compiler::compile_relevant_arch(chip.canonical_yaml);
+  if (a == b) return;
+  size_t i = 0;  // the first line that differs
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  const auto line_at = [](const std::string& s, size_t k) {
+    const size_t from = s.rfind('\n', k == 0 ? 0 : k - 1);
+    const size_t start = from == std::string::npos || k == 0 ? 0 : from + 1;
+    const size_t end = s.find('\n', start);
+    return s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  };
+  throw isa::InputError(fmt::format(
+      "{}: compiled for a chip that differs from {} in a key the compiler reads ('{}' there, "
+      "'{}' here): recompile the model for this chip",
+      path, chip.source, line_at(a, i), line_at(b, i)));
+}
+
 LoadedModel load_model(const std::string& path, const ModelOptions& m,
                        const InputValues& input_values) {
   require_regular_file(path, "the model");
@@ -115,6 +146,10 @@ LoadedModel load_model(const std::string& path, const ModelOptions& m,
   lm.path = path;
   if (ends_with(path, ".scb")) {
     lm.image = isa::load_image(path);
+    if (!m.compiled_for.empty()) {
+      check_compiled_for(path, lm.image, m.compiled_for, lm.arch);
+      return lm;
+    }
     if (lm.image.arch_hash != lm.arch.hash)
       throw isa::InputError(fmt::format(
           "{}: compiled for arch hash {:016x}, but the chip given ({}) resolves to {:016x}: "

@@ -25,6 +25,10 @@ struct ModelOptions {
   std::optional<uint32_t> input_frac_bits;
   std::string conv_mode = "dense";
   bool fit = false;  // grow the mesh to the smallest that holds the network
+  // With a .scb model: the canonical arch YAML the image was compiled for (its FNV-1a hash is
+  // the image's arch hash). The image then runs on any chip that equals it in every key the
+  // compiler reads (compiler/compile_key.h); without it the chip must be the very same.
+  std::string compiled_for;
   compiler::CompileOptions compile;
 };
 
