@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "compiler/nir.h"
+#include "inputs.h"
 #include "isa/assembler.h"
 #include "isa/error.h"
 #include "isa/image.h"
@@ -51,6 +52,8 @@ int run_compile(const std::vector<std::string>& args) {
       "listing", po::value<std::string>(&listing), "readable assembly listing to write (.sasm)")(
       "model", po::value<std::string>(&model)->required(), "NIR model (.nir)");
   cli::add_model_options(opts, m);
+  cli::InputOptions in;  // optional: the inputs the program will run, for the input fixed point
+  cli::add_input_options(opts, in, false);
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;
@@ -69,7 +72,14 @@ int run_compile(const std::vector<std::string>& args) {
   }
   if (!output.empty() && output == listing)
     throw isa::InputError(fmt::format("-o and --listing name the same file {}", output));
-  const cli::LoadedModel lm = cli::load_model(model, m);
+  std::optional<workloads::Frames> frames;
+  cli::InputValues values;
+  if (!in.input.empty())
+    values = [&](const std::vector<uint32_t>& shape) {
+      frames = cli::load_input(in, shape);
+      return std::span<const float>(frames->values);
+    };
+  const cli::LoadedModel lm = cli::load_model(model, m, values);
   const auto& r = lm.compiled;
   if (!output.empty()) isa::save_image(lm.image, output);
   if (!listing.empty()) {

@@ -16,11 +16,7 @@
 #include "progress.h"
 #include "report.h"
 #include "report_sim.h"
-<<<<<<< HEAD
-=======
 #include "run_options.h"
-#include "simsysc/simulate.h"
->>>>>>> sweep
 
 namespace {
 
@@ -28,37 +24,14 @@ namespace po = boost::program_options;
 
 int run_run(const std::vector<std::string>& args) {
   po::options_description opts("spikechip run --model M --input X --out DIR [options]");
-<<<<<<< HEAD
-  cli::ModelOptions m;
-  cli::InputOptions in;
-  cli::ProbeOptions probe_opts;
-  std::string model, out;
-  bool check_golden = false, deterministic = false, quiet = false;
-  std::optional<uint32_t> threads;
-  opts.add_options()("help,h", "show this help")("model",
-                                                 po::value<std::string>(&model)->required(),
-                                                 "NIR model (.nir) or program image (.scb)")(
-      "out", po::value<std::string>(&out)->required(), "output folder")(
-      "check-golden", po::bool_switch(&check_golden),
-      "run the golden executor too; exit 3 at the first divergence")(
-      "deterministic", po::bool_switch(&deterministic),
-      "leave wall-clock figures out of the report (byte-identical reruns)")(
-      "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal")(
-      "threads,j", po::value<uint32_t>()->notifier([&](uint32_t n) { threads = n; }),
-      "worker processes, each running a shard of the samples (default: the machine's cores); "
-      "the report is the same for any number");
-  cli::add_model_options(opts, m);
-  cli::add_input_options(opts, in);
-  cli::add_probe_options(opts, probe_opts);
-=======
   cli::RunArgs a;
   cli::add_run_options(opts, a);
   cli::ModelOptions& m = a.m;
   cli::InputOptions& in = a.in;
   cli::ProbeOptions& probe_opts = a.probe;
   const std::string &model = a.model, &out = a.out;
-  const bool &check_golden = a.check_golden, &deterministic = a.deterministic;
->>>>>>> sweep
+  const bool &check_golden = a.check_golden, &deterministic = a.deterministic, &quiet = a.quiet;
+  const std::optional<uint32_t>& threads = a.threads;
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).run(), vm);
   if (vm.count("help")) {

@@ -13,10 +13,10 @@ namespace cli {
 
 namespace po = boost::program_options;
 
-void add_input_options(po::options_description& opts, InputOptions& in) {
+void add_input_options(po::options_description& opts, InputOptions& in, bool required) {
   // clang-format off
   opts.add_options()
-      ("input", po::value<std::string>(&in.input)->required(), "input: NPY tensor [T, *shape] or [N, T, *shape], or an event recording (AEDAT 2/3/4, EVT 2/3, DAT, N-MNIST .bin, CSV t,x,y,p, NPY events, SHD/SSC HDF5)")
+      ("input", required ? po::value<std::string>(&in.input)->required() : po::value<std::string>(&in.input), "input: NPY tensor [T, *shape] or [N, T, *shape], or an event recording (AEDAT 2/3/4, EVT 2/3, DAT, N-MNIST .bin, CSV t,x,y,p, NPY events, SHD/SSC HDF5)")
       ("labels", po::value<std::string>(&in.labels), "NPY [N] integer class labels (adds accuracy)")
       ("timesteps", po::value<int64_t>()->notifier([&in](int64_t t) {
          constexpr int64_t kMaxTimesteps = 1 << 20;

@@ -22,7 +22,10 @@ struct InputOptions {
   std::string sensor;  // "WxH"
 };
 
-void add_input_options(boost::program_options::options_description& opts, InputOptions& in);
+// `required`: --input must be given (golden, run); compile takes it to choose the input fixed
+// point from it.
+void add_input_options(boost::program_options::options_description& opts, InputOptions& in,
+                       bool required = true);
 
 // Frames for an input layer of shape `frame_shape` (throws InputError naming both shapes).
 workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>& frame_shape);
