@@ -20,6 +20,7 @@
 #include "probe.h"
 #include "progress.h"
 #include "report.h"
+#include "report_stats.h"
 #include "workloads/frames.h"
 
 namespace {
@@ -32,13 +33,16 @@ int run_golden(const std::vector<std::string>& args) {
   cli::InputOptions in;
   cli::ProbeOptions probe_opts;
   std::string model, out;
-  bool deterministic = false, compare_float = false, quiet = false;
+  bool deterministic = false, compare_float = false, quiet = false, per_step = false;
   opts.add_options()("help,h", "show this help")(
       "model", po::value<std::string>(&model)->required(), "NIR model (.nir)")(
       "out", po::value<std::string>(&out)->required(), "output folder")(
       "deterministic", po::bool_switch(&deterministic),
       "leave wall-clock figures out of the report (byte-identical reruns)")(
       "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal")(
+      "stats-per-step", po::bool_switch(&per_step),
+      "also write steps.csv: every step of every sample (counters, spikes and synaptic events "
+      "per layer)")(
       "compare-float", po::bool_switch(&compare_float),
       "also run the unquantised network in double precision and report spike agreement and "
       "accuracy difference (report.json float_compare)");
@@ -87,8 +91,11 @@ int run_golden(const std::vector<std::string>& args) {
   std::vector<std::vector<isa::LayerSpikes>> sample_spikes;
   std::chrono::steady_clock::duration float_wall{};
   cli::Progress progress("golden", "samples", frames.samples, quiet);
+  std::vector<std::vector<compiler::ExecStats>> step_stats;  // --stats-per-step
+  compiler::ExecStats before = exec.stats();
   for (uint32_t s = 0; s < frames.samples; ++s) {
     sample_spikes.clear();
+    if (per_step) step_stats.emplace_back();
     auto observer = [&](uint32_t sample, uint32_t step,
                         const std::vector<isa::LayerSpikes>& layers) {
       for (size_t l = 0; l < layers.size(); ++l) {
@@ -98,6 +105,10 @@ int run_golden(const std::vector<std::string>& args) {
                                     layers[l].index[k], layers[l].payload[k]);
       }
       if (cmp) sample_spikes.push_back(layers);
+      if (per_step) {
+        step_stats.back().push_back(cli::exec_stats_delta(exec.stats(), before));
+        before = exec.stats();
+      }
       for (size_t k = 0; k < probes.size(); ++k) {  // state after this step's update
         const std::vector<isa::NeuronState>& st = exec.state(probes[k].layer);
         probed.clear();
@@ -127,7 +138,13 @@ int run_golden(const std::vector<std::string>& args) {
               {"setup_seconds", deterministic ? 0.0 : setup},
               {"synaptic_events", syn},
               {"events_per_second", deterministic || wall <= 0 ? 0.0 : double(syn) / wall}};
+  cli::StatsContext sc{lm, frames.samples, frames.timesteps, std::nullopt,
+                       deterministic ? 0.0 : wall};
+  if (!labels.empty()) sc.accuracy = cli::accuracy(predicted, labels);
+  const cli::StatRegistry reg = cli::golden_stats(sc, exec.stats(), step_stats);
+  cli::attach_stats(j, reg);
   dir.write("report.json", cli::dump(j));
+  cli::write_stats_files(dir, reg);
   dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
   dir.write("output_spikes.csv", spikes_csv);
   dir.write("arch.yaml", lm.arch.canonical_yaml);

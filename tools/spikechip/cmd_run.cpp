@@ -16,6 +16,7 @@
 #include "progress.h"
 #include "report.h"
 #include "report_sim.h"
+#include "report_stats.h"
 #include "simsysc/simulate.h"
 
 namespace {
@@ -28,7 +29,7 @@ int run_run(const std::vector<std::string>& args) {
   cli::InputOptions in;
   cli::ProbeOptions probe_opts;
   std::string model, out;
-  bool check_golden = false, deterministic = false, quiet = false;
+  bool check_golden = false, deterministic = false, quiet = false, per_step = false;
   opts.add_options()("help,h", "show this help")("model",
                                                  po::value<std::string>(&model)->required(),
                                                  "NIR model (.nir) or program image (.scb)")(
@@ -37,7 +38,10 @@ int run_run(const std::vector<std::string>& args) {
       "run the golden executor too; exit 3 at the first divergence")(
       "deterministic", po::bool_switch(&deterministic),
       "leave wall-clock figures out of the report (byte-identical reruns)")(
-      "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal");
+      "quiet,q", po::bool_switch(&quiet), "no progress line on a terminal")(
+      "stats-per-step", po::bool_switch(&per_step),
+      "also write steps.csv: every step of every sample (cycles, counters, spikes and "
+      "synaptic events per layer)");
   cli::add_model_options(opts, m);
   cli::add_input_options(opts, in);
   cli::add_probe_options(opts, probe_opts);
@@ -73,6 +77,7 @@ int run_run(const std::vector<std::string>& args) {
   sim::RunOptions ro;
   ro.timesteps = frames.timesteps;
   ro.probes = probes;
+  ro.per_step_stats = per_step;
   cli::Progress progress("run", "samples", frames.samples, quiet);
   if (progress.enabled())
     ro.on_sample = [&](uint32_t done, uint64_t events) { progress.update(done, events); };
@@ -104,7 +109,13 @@ int run_run(const std::vector<std::string>& args) {
       {"synaptic_events", r.synaptic_events},
       {"events_per_second",
        deterministic || r.wall_seconds <= 0 ? 0.0 : double(r.synaptic_events) / r.wall_seconds}};
+  cli::StatsContext sc{lm, frames.samples, frames.timesteps, std::nullopt,
+                       deterministic ? 0.0 : r.wall_seconds};
+  if (!labels.empty()) sc.accuracy = cli::accuracy(predicted, labels);
+  const cli::StatRegistry reg = cli::run_stats(sc, r, inputs);
+  cli::attach_stats(j, reg);
   dir.write("report.json", cli::dump(j));
+  cli::write_stats_files(dir, reg);
   dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
   dir.write("arch.yaml", lm.arch.canonical_yaml);
   if (!probes.empty()) {
