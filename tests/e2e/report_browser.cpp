@@ -15,7 +15,9 @@ using testutil::spikechip;
 
 namespace {
 
-bool have(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
+bool have(const std::string& cmd) {
+  return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0;
+}
 
 struct Dom {
   int exit_code = -1;
@@ -49,8 +51,14 @@ void check_rendered(const std::filesystem::path& page) {
   REQUIRE(std::regex_search(d.dom, m, std::regex("data-charts=\"([0-9]+)\"")));
   const int charts = std::stoi(m[1]);
   CHECK(charts >= 8);
-  CHECK_THAT(d.dom, Catch::Contains(fmt::format("data-rendered=\"{}\"", charts)));
-  CHECK_THAT(d.dom, !Catch::Contains("data-errors"));
+  // The attributes of <body> (the page's script text also names them).
+  std::smatch body;
+  REQUIRE(std::regex_search(d.dom, body, std::regex("<body[^>]*>")));
+  CHECK_THAT(body[0].str(), Catch::Contains(fmt::format("data-rendered=\"{}\"", charts)));
+  CHECK_THAT(body[0].str(), !Catch::Contains("data-errors"));
+  std::smatch errors;
+  if (std::regex_search(d.dom, errors, std::regex("<pre id=\"errors\"[^>]*>[^<]*")))
+    CHECK(errors[0].str().find("hidden") != std::string::npos);
   // Each chart's container holds an <svg> Vega drew.
   size_t svgs = 0;
   for (size_t at = 0; (at = d.dom.find("<svg", at)) != std::string::npos; ++at) ++svgs;
@@ -72,18 +80,22 @@ TEST_CASE("e2e report: single-run and comparison pages render every chart in Chr
     WARN("chromium is not installed: browser check skipped (tools/install-deps.sh)");
     return;
   }
-  const std::string args = fmt::format(
-      "--model '{}' --dt 1e-3 --input '{}' --labels '{}' --quiet --stats-per-step",
-      testutil::source("workloads/examples/bars.nir"),
-      testutil::source("workloads/examples/bars_events.npy"),
-      testutil::source("workloads/examples/bars_labels.npy"));
+  const std::string args =
+      fmt::format("--model '{}' --dt 1e-3 --input '{}' --labels '{}' --quiet --stats-per-step",
+                  testutil::source("workloads/examples/bars.nir"),
+                  testutil::source("workloads/examples/bars_events.npy"),
+                  testutil::source("workloads/examples/bars_labels.npy"));
   const auto a = testutil::fresh_dir("browser-a"), b = testutil::fresh_dir("browser-b");
   REQUIRE(spikechip(fmt::format("run {} --out '{}'", args, a.string())).exit_code == 0);
-  REQUIRE(spikechip(fmt::format("run {} --out '{}' --set mesh.x=2 --set mesh.y=2", args,
-                                b.string()))
-              .exit_code == 0);
+  REQUIRE(
+      spikechip(fmt::format("run {} --out '{}' --set mesh.x=2 --set mesh.y=2", args, b.string()))
+          .exit_code == 0);
   REQUIRE(spikechip(fmt::format("report '{}'", a.string())).exit_code == 0);
   REQUIRE(spikechip(fmt::format("report '{}' '{}'", a.string(), b.string())).exit_code == 0);
-  SECTION("single run") { check_rendered(a / "report.html"); }
-  SECTION("comparison") { check_rendered(a / "compare.html"); }
+  SECTION("single run") {
+    check_rendered(a / "report.html");
+  }
+  SECTION("comparison") {
+    check_rendered(a / "compare.html");
+  }
 }

@@ -181,7 +181,7 @@ std::string human(double v, const std::string& unit) {
   }
   std::string out = v == std::floor(v) && suffix.empty() ? fmt::format("{}", int64_t(v)) : sig(x);
   out += suffix;
-  if (!unit.empty()) out += (suffix.empty() ? " " : "") + unit;
+  if (!unit.empty()) out += " " + unit;
   return out;
 }
 
@@ -408,17 +408,19 @@ J core_grid(const RunFolder& r, const std::string& run) {
 
 J stall_rows(const RunFolder& r, const std::string& run) {
   J rows = J::array();
-  for (const auto& c : core_grid(r, run)) {
-    if (c["state"] != "mapped") continue;
+  const J grid = core_grid(r, run);
+  std::vector<std::string> causes;  // in the report's order
+  for (const auto& c : grid)
     for (const auto& [k, v] : c.items())
-      if (k.rfind("stall.", 0) == 0)
-        rows.push_back({{"run", run},
-                        {"x", c["x"]},
-                        {"y", c["y"]},
-                        {"core", c["core"]},
-                        {"cause", k.substr(6)},
-                        {"cycles", v}});
-  }
+      if (k.rfind("stall.", 0) == 0 &&
+          std::find(causes.begin(), causes.end(), k.substr(6)) == causes.end())
+        causes.push_back(k.substr(6));
+  for (const std::string& cause : causes)
+    for (const auto& c : grid) {
+      J row = {{"run", run}, {"x", c["x"]}, {"y", c["y"]}, {"core", c["core"]}, {"cause", cause}};
+      row["cycles"] = c.contains("stall." + cause) ? c["stall." + cause] : J(nullptr);
+      rows.push_back(row);
+    }
   return rows;
 }
 
@@ -513,7 +515,7 @@ J hbar(const std::string& title, J rows, const std::string& category, const std:
        const std::string& axis_title, const std::string& color, bool compare) {
   J s = base_spec(title, std::move(rows));
   s["mark"] = {{"type", "bar"}, {"tooltip", true}};
-  s["width"] = 520;
+  s["width"] = 430;
   J enc = {{"y", {{"field", category}, {"type", "nominal"}, {"sort", "-x"}, {"title", nullptr}}},
            {"x", {{"field", value}, {"type", "quantitative"}, {"title", axis_title}}}};
   if (compare) {
@@ -531,7 +533,7 @@ J line(const std::string& title, J rows, const std::string& x, const std::string
        const std::string& y_title, const std::string& color, bool log_y = false) {
   J s = base_spec(title, std::move(rows));
   s["mark"] = {{"type", "line"}, {"point", false}, {"tooltip", true}};
-  s["width"] = 520;
+  s["width"] = 430;
   s["height"] = 220;
   J enc = {{"x", {{"field", x}, {"type", "quantitative"}, {"title", x}}},
            {"y", {{"field", y}, {"type", "quantitative"}, {"title", y_title}}}};
@@ -543,39 +545,55 @@ J line(const std::string& title, J rows, const std::string& x, const std::string
 
 // Cores on the mesh: one rect per (x, y), coloured by `field`; runs side by side when compare.
 J heatmap(const std::string& title, J rows, const std::string& field, const std::string& legend,
-          const std::string& facet, bool compare, uint32_t mx, uint32_t my) {
+          const std::string& format, const std::string& facet, bool compare, uint32_t mx,
+          uint32_t my) {
   J s = base_spec(title, std::move(rows));
-  const double cell = std::clamp(240.0 / std::max<uint32_t>(std::max(mx, my), 1), 14.0, 48.0);
-  J inner;
-  inner["width"] = cell * mx;
-  inner["height"] = cell * my;
-  inner["layer"] = J::array({{{"mark", {{"type", "rect"}, {"tooltip", true}, {"stroke", "white"}}},
-                              {"encoding",
-                               {{"x", {{"field", "x"}, {"type", "ordinal"}, {"title", "x"}}},
-                                {"y", {{"field", "y"}, {"type", "ordinal"}, {"title", "y"}}},
-                                {"color",
-                                 {{"field", field},
-                                  {"type", "quantitative"},
-                                  {"title", legend},
-                                  {"scale", {{"scheme", "viridis"}}}}}}}},
-                             {{"mark", {{"type", "text"}, {"fontSize", 9}}},
-                              {"encoding",
-                               {{"x", {{"field", "x"}, {"type", "ordinal"}}},
-                                {"y", {{"field", "y"}, {"type", "ordinal"}}},
-                                {"text", {{"field", "core"}, {"type", "nominal"}}},
-                                {"color", {{"value", "#888"}}}}}}});
   std::vector<std::string> facets;
   if (!facet.empty()) facets.push_back(facet);
   if (compare) facets.push_back("run");
+  const double span = facets.empty() ? 260.0 : 150.0;
+  const double cell = std::clamp(span / std::max<uint32_t>(std::max(mx, my), 1), 8.0, 40.0);
+  J xs = J::array(), ys = J::array();
+  for (uint32_t x = 0; x < mx; ++x) xs.push_back(x);
+  for (uint32_t y = 0; y < my; ++y) ys.push_back(y);
+  const J x_enc = {{"field", "x"}, {"type", "ordinal"}, {"scale", {{"domain", xs}}}};
+  const J y_enc = {{"field", "y"}, {"type", "ordinal"}, {"scale", {{"domain", ys}}}};
+  J inner;
+  inner["width"] = cell * mx;
+  inner["height"] = cell * my;
+  // Every core of the mesh in grey, then the mapped ones coloured, then the core index.
+  inner["layer"] =
+      J::array({{{"mark", {{"type", "rect"}, {"color", "#e8e8e8"}, {"stroke", "white"}}},
+                 {"encoding", {{"x", x_enc}, {"y", y_enc}}}},
+                {{"mark", {{"type", "rect"}, {"tooltip", true}, {"stroke", "white"}}},
+                 {"encoding",
+                  {{"x", x_enc},
+                   {"y", y_enc},
+                   {"color",
+                    {{"field", field},
+                     {"type", "quantitative"},
+                     {"title", legend},
+                     {"legend", {{"format", format}}},
+                     {"scale", {{"scheme", "viridis"}}}}}}}},
+                {{"mark", {{"type", "text"}, {"fontSize", cell >= 20 ? 9 : 6}}},
+                 {"encoding",
+                  {{"x", x_enc},
+                   {"y", y_enc},
+                   {"text", {{"field", "core"}, {"type", "nominal"}}},
+                   {"color", {{"value", "#777"}}}}}}});
   if (facets.empty()) {
     for (auto& [k, v] : inner.items()) s[k] = v;
     return s;
   }
   s["spec"] = inner;
-  s["facet"] = {{"column", {{"field", facets[0]}, {"type", "nominal"}, {"title", nullptr}}}};
-  if (facets.size() == 2)
-    s["facet"]["row"] = {{"field", facets[1]}, {"type", "nominal"}, {"title", nullptr}};
-  s["resolve"] = {{"scale", {{"color", "independent"}}}};
+  if (facets.size() == 1) {  // wrapped, two per row, each with its own colour scale
+    s["facet"] = {{"field", facets[0]}, {"type", "nominal"}, {"title", nullptr}};
+    s["columns"] = 2;
+    s["resolve"] = {{"scale", {{"color", "independent"}}}};
+  } else {  // causes across, runs down, one colour scale per cause
+    s["facet"] = {{"column", {{"field", facets[0]}, {"type", "nominal"}, {"title", nullptr}}},
+                  {"row", {{"field", facets[1]}, {"type", "nominal"}, {"title", nullptr}}}};
+  }
   return s;
 }
 
@@ -615,10 +633,13 @@ std::vector<Chart> charts(const std::vector<std::pair<std::string, const RunFold
   }
   if (J rows = gather(layer_latency); !rows.empty()) {
     const std::string u = rescale(rows, "s", "s");
+    // Two runs: one stacked bar per (layer, run), labelled with both.
+    if (compare)
+      for (auto& row : rows)
+        row["layer"] = row["layer"].get<std::string>() + " | " + row["run"].get<std::string>();
     J spec =
-        hbar("Busy time per layer", rows, "layer", "s", "busy time (" + u + ")", "unit", compare);
-    if (compare) spec["encoding"]["color"] = {{"field", "unit"}, {"type", "nominal"}};
-    if (compare) spec["encoding"]["opacity"] = {{"field", "run"}, {"type", "nominal"}};
+        hbar("Busy time per layer", rows, "layer", "s", "busy time (" + u + ")", "unit", false);
+    if (compare) spec["encoding"]["y"]["sort"] = nullptr;
     add("latency-layer", "Busy time per layer",
         "cycles the layer's cores spent integrating its input and updating its neurons", spec);
   }
@@ -631,13 +652,13 @@ std::vector<Chart> charts(const std::vector<std::pair<std::string, const RunFold
   if (J rows = gather(core_grid); !rows.empty())
     add("mesh-utilisation", "Core utilisation on the mesh",
         "busy cycles / chip cycles per core at its (x, y); unlabelled grey cells: no program",
-        heatmap("Core utilisation on the mesh", rows, "utilisation", "utilisation", "", compare, mx,
-                my));
+        heatmap("Core utilisation on the mesh", rows, "utilisation", "utilisation", ".0%", "",
+                compare, mx, my));
   if (J rows = gather(stall_rows); !rows.empty())
     add("mesh-stalls", "Stall cycles by cause on the mesh",
         "queue_full: packets waiting at a full input queue; bank_conflict: membrane bank "
         "conflicts; barrier_wait: controller waiting at BAR; noc: above zero-load latency",
-        heatmap("Stall cycles by cause", rows, "cycles", "cycles", "cause", compare, mx, my));
+        heatmap("Stall cycles by cause", rows, "cycles", "cycles", "~s", "cause", compare, mx, my));
   if (J rows = gather(noc_rows); !rows.empty())
     add("noc", "NoC load", "chip-wide NoC counters (the simulator records no per-link counters)",
         hbar("NoC load", rows, "counter", "value", "count", "", compare));
