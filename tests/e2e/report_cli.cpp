@@ -143,6 +143,7 @@ void check_registry_everywhere(const Folder& f) {
 TEST_CASE("e2e report: every simulator counter reaches every output of run") {
   const Folder f = make("run", "", "stats-run");
   check_registry_everywhere(f);
+  CHECK(!f.report.contains("real_time"));  // an NPY tensor, not an event recording
   const auto& layers = f.report["layers"];
   const auto& cores = f.report["latency"]["per_core"];
   REQUIRE(!cores.empty());
@@ -315,4 +316,68 @@ TEST_CASE("e2e report: page, comparison, text, and bad folders") {
   CHECK(e3.exit_code == 2);
   CHECK_THAT(e3.err, Catch::Contains("not a spikechip report"));
   CHECK(spikechip(fmt::format("report '{}/nope'", empty.string())).exit_code == 2);
+}
+
+namespace {
+// An event recording for the bundled model (input [2, 16, 16]): every event twice, so that a
+// pixel's count in a bin is 2 (graded input: spike_payload = 2 x spikes at the input).
+std::string write_events(const std::filesystem::path& dir) {
+  const auto path = dir / "events.csv";
+  std::ofstream f(path);
+  f << "t,x,y,p\n";
+  for (int i = 0; i < 3000; ++i)
+    for (int twice = 0; twice < 2; ++twice)
+      f << i * 8 << "," << i % 16 << "," << (i / 16) % 16 << "," << i % 2 << "\n";
+  return path.string();
+}
+}  // namespace
+
+TEST_CASE("e2e report: graded input, one spike definition, and real time for event sensors") {
+  const auto dir = testutil::fresh_dir("realtime");
+  const std::string events = write_events(dir);
+  const std::string args =
+      fmt::format("--model '{}' --dt 1e-3 --input '{}' --sensor 16x16 --deterministic --quiet",
+                  testutil::source("workloads/examples/bars.nir"), events);
+  const auto run = spikechip(fmt::format("run {} --out '{}/r'", args, dir.string()));
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto gold = spikechip(fmt::format("golden {} --out '{}/g'", args, dir.string()));
+  REQUIRE(gold.exit_code == 0);
+  const Json r = Json::parse(read_text(dir / "r/report.json"));
+  const Json g = Json::parse(read_text(dir / "g/report.json"));
+  // spikes: fired neurons; spike_payload: weighted by value; the same in run and golden.
+  const auto& in_r = r["layers"][0];
+  CHECK(in_r["spike_payload"].get<int64_t>() == 2 * in_r["spikes"].get<int64_t>());
+  for (size_t l = 0; l < r["layers"].size(); ++l)
+    for (const char* k : {"spikes", "spike_payload", "synaptic_events"}) {
+      CAPTURE(l, k);
+      CHECK(r["layers"][l].value(k, Json()) == g["layers"][l].value(k, Json()));
+    }
+  // A graded input layer's synaptic operations are MACs (NeuroBench), the rest ACs.
+  CHECK(r["neurobench"]["synaptic_operations"]["effective_macs"].get<double>() > 0);
+  CHECK(r["neurobench"] == g["neurobench"]);
+  CHECK(!g.contains("real_time"));  // golden has no chip time
+
+  // At 1 GHz a step takes well under a millisecond bin: the chip keeps up, and an event waits
+  // for its bin to close (half a bin on average) plus one step.
+  const Json& rt = r.at("real_time");
+  CHECK(rt["bin_seconds"].get<double>() == 1e-3);
+  CHECK(rt["keeps_up"].get<double>() == 1);
+  CHECK(rt["duty_cycle_worst"].get<double>() < 0.01);
+  CHECK(rt["events"].get<double>() == 6000);
+  CHECK(rt["latency_p50"].get<double>() > 0.4e-3);
+  CHECK(rt["latency_p50"].get<double>() < 0.6e-3);
+  CHECK(rt["latency_max"].get<double>() <= 1e-3 + rt["worst_step_seconds"].get<double>() + 1e-12);
+  CHECK(rt["latency_p99"].get<double>() <= rt["latency_max"].get<double>());
+  // At 100 kHz every step outlasts its bin: the chip falls behind and the latency grows with
+  // the backlog.
+  const auto slow =
+      spikechip(fmt::format("run {} --out '{}/slow' --set clock=100kHz", args, dir.string()));
+  REQUIRE(slow.exit_code == 0);
+  const Json s = Json::parse(read_text(dir / "slow/report.json"));
+  CHECK(s["real_time"]["keeps_up"].get<double>() == 0);
+  CHECK(s["real_time"]["duty_cycle_worst"].get<double>() > 1);
+  CHECK(s["real_time"]["latency_max"].get<double>() > 10e-3);
+  const auto text = spikechip(fmt::format("report '{}/r' --text", dir.string()));
+  CHECK_THAT(text.out, Catch::Contains("sensor-to-decision p99"));
 }

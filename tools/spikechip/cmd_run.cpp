@@ -14,6 +14,7 @@
 #include "output_dir.h"
 #include "probe.h"
 #include "progress.h"
+#include "realtime.h"
 #include "report.h"
 #include "report_sim.h"
 #include "report_stats.h"
@@ -112,7 +113,9 @@ int run_run(const std::vector<std::string>& args) {
   cli::StatsContext sc{lm, frames.samples, frames.timesteps, std::nullopt,
                        deterministic ? 0.0 : r.wall_seconds};
   if (!labels.empty()) sc.accuracy = cli::accuracy(predicted, labels);
-  const cli::StatRegistry reg = cli::run_stats(sc, r, inputs);
+  cli::StatRegistry reg = cli::run_stats(sc, r, inputs);
+  if (const auto rt = cli::real_time(in, image, r, lm.arch.config.clock_hz))
+    cli::add_real_time(reg, *rt);
   cli::attach_stats(j, reg);
   dir.write("report.json", cli::dump(j));
   cli::write_stats_files(dir, reg);

@@ -254,6 +254,12 @@ std::vector<Metric> headline_metrics(const RunFolder& run) {
   add("latency", "worst step", "s", worst_s);
   add("latency", "cycles", "cycles", num(j, "latency.total_cycles"));
   add("latency", "cycles per step", "cycles", num(j, "latency.cycles_per_step"));
+  add("real time", "duty cycle, mean", "%", num(j, "real_time.duty_cycle_mean"));
+  add("real time", "duty cycle, worst step", "%", num(j, "real_time.duty_cycle_worst"));
+  add("real time", "sensor time per step", "s", num(j, "real_time.bin_seconds"));
+  add("real time", "sensor-to-decision p50", "s", num(j, "real_time.latency_p50"));
+  add("real time", "sensor-to-decision p99", "s", num(j, "real_time.latency_p99"));
+  add("real time", "sensor-to-decision max", "s", num(j, "real_time.latency_max"));
   add("activity", "synaptic events", "", num(j, "sim.synaptic_events"));
   add("activity", "NoC packets", "", num(j, "latency.noc.packets"));
   add("activity", "NoC flit hops", "", num(j, "latency.noc.flit_hops"));
@@ -415,6 +421,12 @@ J stall_rows(const RunFolder& r, const std::string& run) {
       if (k.rfind("stall.", 0) == 0 &&
           std::find(causes.begin(), causes.end(), k.substr(6)) == causes.end())
         causes.push_back(k.substr(6));
+  // Causes that stalled no core have nothing to draw (the chart's note names them).
+  std::erase_if(causes, [&](const std::string& cause) {
+    return std::none_of(grid.begin(), grid.end(), [&](const J& c) {
+      return c.contains("stall." + cause) && c["stall." + cause].get<double>() > 0;
+    });
+  });
   for (const std::string& cause : causes)
     for (const auto& c : grid) {
       J row = {{"run", run}, {"x", c["x"]}, {"y", c["y"]}, {"core", c["core"]}, {"cause", cause}};
@@ -574,7 +586,7 @@ J heatmap(const std::string& title, J rows, const std::string& field, const std:
                      {"type", "quantitative"},
                      {"title", legend},
                      {"legend", {{"format", format}}},
-                     {"scale", {{"scheme", "viridis"}}}}}}}},
+                     {"scale", {{"scheme", "viridis"}, {"domainMin", 0}}}}}}}},
                 {{"mark", {{"type", "text"}, {"fontSize", cell >= 20 ? 9 : 6}}},
                  {"encoding",
                   {{"x", x_enc},
@@ -657,7 +669,8 @@ std::vector<Chart> charts(const std::vector<std::pair<std::string, const RunFold
   if (J rows = gather(stall_rows); !rows.empty())
     add("mesh-stalls", "Stall cycles by cause on the mesh",
         "queue_full: packets waiting at a full input queue; bank_conflict: membrane bank "
-        "conflicts; barrier_wait: controller waiting at BAR; noc: above zero-load latency",
+        "conflicts; barrier_wait: controller waiting at BAR; noc: above zero-load latency "
+        "(causes that stalled no core are left out)",
         heatmap("Stall cycles by cause", rows, "cycles", "cycles", "~s", "cause", compare, mx, my));
   if (J rows = gather(noc_rows); !rows.empty())
     add("noc", "NoC load", "chip-wide NoC counters (the simulator records no per-link counters)",

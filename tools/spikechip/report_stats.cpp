@@ -416,8 +416,11 @@ StatRegistry golden_stats(const StatsContext& c, const compiler::ExecStats& s,
 }
 
 nlohmann::ordered_json neurobench_json(const StatRegistry& reg) {
+  return prefixed_json(reg, "neurobench.");
+}
+
+nlohmann::ordered_json prefixed_json(const StatRegistry& reg, const std::string& p) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  const std::string p = "neurobench.";
   for (size_t k = 0; k < reg.scalar_defs().size(); ++k) {
     const std::string& n = reg.scalar_defs()[k].name;
     if (n.rfind(p, 0) != 0) continue;
@@ -454,6 +457,7 @@ namespace cli {
 
 void attach_stats(nlohmann::ordered_json& j, const StatRegistry& reg) {
   j["neurobench"] = neurobench_json(reg);
+  if (nlohmann::ordered_json rt = prefixed_json(reg, "realtime."); !rt.empty()) j["real_time"] = rt;
   j["counters"] = reg.scalars_json();
   if (j.contains("layers"))
     for (size_t l = 0; l < j["layers"].size() && l < reg.layers.rows.size(); ++l)

@@ -60,6 +60,8 @@ StatRegistry golden_stats(const StatsContext& c, const compiler::ExecStats& s,
 
 // report.json's "neurobench" object: the registry's "neurobench.*" statistics, prefix dropped.
 nlohmann::ordered_json neurobench_json(const StatRegistry& reg);
+// The registry's statistics named "<prefix>a.b" as {"a": {"b": v}}.
+nlohmann::ordered_json prefixed_json(const StatRegistry& reg, const std::string& prefix);
 
 // ExecStats difference a - b, layer by layer (per-step counts from cumulative snapshots).
 compiler::ExecStats exec_stats_delta(const compiler::ExecStats& a, const compiler::ExecStats& b);
@@ -69,7 +71,8 @@ compiler::ExecStats exec_stats_delta(const compiler::ExecStats& a, const compile
 namespace cli {
 class OutputDir;
 // report.json gets the registry's statistics: "counters" (chip-wide, by full name),
-// "neurobench", layers[i].counters and latency.per_core[i].counters (when present).
+// "neurobench", "real_time" (when the registry has realtime.*), layers[i].counters and
+// latency.per_core[i].counters (when present).
 void attach_stats(nlohmann::ordered_json& report, const StatRegistry& reg);
 // stats.txt, stats.json, layers.csv, cores.csv (when the registry has cores) and steps.csv
 // (when it has steps).
