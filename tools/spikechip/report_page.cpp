@@ -663,7 +663,7 @@ std::vector<Chart> charts(const std::vector<std::pair<std::string, const RunFold
   }
   if (J rows = gather(core_grid); !rows.empty())
     add("mesh-utilisation", "Core utilisation on the mesh",
-        "busy cycles / chip cycles per core at its (x, y); unlabelled grey cells: no program",
+        "busy cycles / chip cycles per core at its (x, y); grey cells: cores with no program",
         heatmap("Core utilisation on the mesh", rows, "utilisation", "utilisation", ".0%", "",
                 compare, mx, my));
   if (J rows = gather(stall_rows); !rows.empty())
