@@ -43,14 +43,14 @@ Dom open_in_chromium(const std::filesystem::path& page) {
   return d;
 }
 
-void check_rendered(const std::filesystem::path& page) {
+void check_rendered(const std::filesystem::path& page, int min_charts) {
   const Dom d = open_in_chromium(page);
   INFO(d.log.substr(0, 4000));
   REQUIRE(d.exit_code == 0);
   std::smatch m;
   REQUIRE(std::regex_search(d.dom, m, std::regex("data-charts=\"([0-9]+)\"")));
   const int charts = std::stoi(m[1]);
-  CHECK(charts >= 8);
+  CHECK(charts >= min_charts);
   // The attributes of <body> (the page's script text also names them).
   std::smatch body;
   REQUIRE(std::regex_search(d.dom, body, std::regex("<body[^>]*>")));
@@ -93,9 +93,15 @@ TEST_CASE("e2e report: single-run and comparison pages render every chart in Chr
   REQUIRE(spikechip(fmt::format("report '{}'", a.string())).exit_code == 0);
   REQUIRE(spikechip(fmt::format("report '{}' '{}'", a.string(), b.string())).exit_code == 0);
   SECTION("single run") {
-    check_rendered(a / "report.html");
+    check_rendered(a / "report.html", 10);
   }
   SECTION("comparison") {
-    check_rendered(a / "compare.html");
+    check_rendered(a / "compare.html", 10);
+  }
+  SECTION("golden (no timing or energy: the charts it has)") {
+    const auto g = testutil::fresh_dir("browser-g");
+    REQUIRE(spikechip(fmt::format("golden {} --out '{}'", args, g.string())).exit_code == 0);
+    REQUIRE(spikechip(fmt::format("report '{}'", g.string())).exit_code == 0);
+    check_rendered(g / "report.html", 3);
   }
 }
