@@ -8,6 +8,7 @@ packages=(
   libhdf5-dev zlib1g-dev liblz4-dev libzstd-dev nlohmann-json3-dev
   clang-format
   openmpi-bin libopenmpi-dev slurm-wlm munge
+  chromium fonts-liberation   # the HTML reports' browser test (tests/e2e/report_browser.cpp)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -23,6 +23,7 @@
 #include "probe.h"
 #include "progress.h"
 #include "report.h"
+#include "report_stats.h"
 #include "simmodel/run_shards.h"
 #include "workloads/frames.h"
 
@@ -36,7 +37,7 @@ int run_golden(const std::vector<std::string>& args) {
   cli::InputOptions in;
   cli::ProbeOptions probe_opts;
   std::string model, out;
-  bool deterministic = false, compare_float = false, quiet = false;
+  bool deterministic = false, compare_float = false, quiet = false, per_step = false;
   std::optional<uint32_t> threads;
   opts.add_options()("help,h", "show this help")(
       "model", po::value<std::string>(&model)->required(), "NIR model (.nir)")(
@@ -47,6 +48,9 @@ int run_golden(const std::vector<std::string>& args) {
       "threads,j", po::value<uint32_t>()->notifier([&](uint32_t n) { threads = n; }),
       "threads, each running a shard of the samples with an executor of its own (default: the "
       "machine's cores; 1 with --compare-float); the report is the same for any number")(
+      "stats-per-step", po::bool_switch(&per_step),
+      "also write steps.csv: every step of every sample (counters, spikes and synaptic events "
+      "per layer)")(
       "compare-float", po::bool_switch(&compare_float),
       "also run the unquantised network in double precision and report spike agreement and "
       "accuracy difference (report.json float_compare)");
@@ -91,6 +95,7 @@ int run_golden(const std::vector<std::string>& args) {
     std::vector<int64_t> predicted;
     std::string spikes_csv, probe_rows;
     compiler::ExecStats stats;
+    std::vector<std::vector<compiler::ExecStats>> step_stats;  // --stats-per-step
     double setup_seconds = 0;
   };
   std::vector<Shard> shards(workers);
@@ -107,8 +112,10 @@ int run_golden(const std::vector<std::string>& args) {
     cli::ProbeCsv probe_csv(probes, lm.image);
     std::vector<isa::NeuronState> probed;
     std::vector<std::vector<isa::LayerSpikes>> sample_spikes;
+    compiler::ExecStats before = exec.stats();
     for (uint32_t s = range.begin; s < range.end; ++s) {
       sample_spikes.clear();
+      if (per_step) out.step_stats.emplace_back();
       auto observer = [&](uint32_t sample, uint32_t step,
                           const std::vector<isa::LayerSpikes>& layers) {
         for (size_t l = 0; l < layers.size(); ++l) {
@@ -118,6 +125,10 @@ int run_golden(const std::vector<std::string>& args) {
                                           layers[l].index[k], layers[l].payload[k]);
         }
         if (cmp) sample_spikes.push_back(layers);
+        if (per_step) {
+          out.step_stats.back().push_back(cli::exec_stats_delta(exec.stats(), before));
+          before = exec.stats();
+        }
         for (size_t k = 0; k < probes.size(); ++k) {  // state after this step's update
           const std::vector<isa::NeuronState>& st = exec.state(probes[k].layer);
           probed.clear();
@@ -175,11 +186,13 @@ int run_golden(const std::vector<std::string>& args) {
   std::string spikes_csv = "sample,step,layer,neuron,payload\n";
   std::string probe_text = cli::ProbeCsv(probes, lm.image).text();
   compiler::ExecStats stats = shards[0].stats;
+  std::vector<std::vector<compiler::ExecStats>> step_stats;  // [sample][step]
   for (uint32_t w = 0; w < workers; ++w) {
     predicted.insert(predicted.end(), shards[w].predicted.begin(), shards[w].predicted.end());
     spikes_csv += shards[w].spikes_csv;
     probe_text += shards[w].probe_rows;
     if (w > 0) stats += shards[w].stats;
+    for (auto& x : shards[w].step_stats) step_stats.push_back(std::move(x));
   }
   cli::Json j = cli::report_header("golden", lm, in.input, frames.samples, frames.timesteps);
   if (!labels.empty()) j["accuracy"] = cli::accuracy(predicted, labels);
@@ -192,7 +205,13 @@ int run_golden(const std::vector<std::string>& args) {
               {"setup_seconds", deterministic ? 0.0 : setup},
               {"synaptic_events", syn},
               {"events_per_second", deterministic || wall <= 0 ? 0.0 : double(syn) / wall}};
+  cli::StatsContext sc{lm, frames.samples, frames.timesteps, std::nullopt,
+                       deterministic ? 0.0 : wall};
+  if (!labels.empty()) sc.accuracy = cli::accuracy(predicted, labels);
+  const cli::StatRegistry reg = cli::golden_stats(sc, stats, step_stats);
+  cli::attach_stats(j, reg);
   dir.write("report.json", cli::dump(j));
+  cli::write_stats_files(dir, reg);
   dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
   dir.write("output_spikes.csv", spikes_csv);
   dir.write("arch.yaml", lm.arch.canonical_yaml);

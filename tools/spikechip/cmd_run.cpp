@@ -14,8 +14,10 @@
 #include "parallel_run.h"
 #include "probe.h"
 #include "progress.h"
+#include "realtime.h"
 #include "report.h"
 #include "report_sim.h"
+#include "report_stats.h"
 #include "run_options.h"
 
 namespace {
@@ -30,7 +32,8 @@ int run_run(const std::vector<std::string>& args) {
   cli::InputOptions& in = a.in;
   cli::ProbeOptions& probe_opts = a.probe;
   const std::string &model = a.model, &out = a.out;
-  const bool &check_golden = a.check_golden, &deterministic = a.deterministic, &quiet = a.quiet;
+  const bool &check_golden = a.check_golden, &deterministic = a.deterministic, &quiet = a.quiet,
+              &per_step = a.per_step;
   const std::optional<uint32_t>& threads = a.threads;
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).run(), vm);
@@ -60,6 +63,7 @@ int run_run(const std::vector<std::string>& args) {
   sim::RunOptions ro;
   ro.timesteps = frames.timesteps;
   ro.probes = probes;
+  ro.per_step_stats = per_step;
   cli::Progress progress("run", "samples", frames.samples, quiet);
   const cli::ParallelRun run =
       cli::run_samples(image, lm.arch.config, inputs, ro, check_golden ? &lm.compiled.net : nullptr,
@@ -86,7 +90,15 @@ int run_run(const std::vector<std::string>& args) {
       {"synaptic_events", r.synaptic_events},
       {"events_per_second",
        deterministic || r.wall_seconds <= 0 ? 0.0 : double(r.synaptic_events) / r.wall_seconds}};
+  cli::StatsContext sc{lm, frames.samples, frames.timesteps, std::nullopt,
+                       deterministic ? 0.0 : r.wall_seconds};
+  if (!labels.empty()) sc.accuracy = cli::accuracy(predicted, labels);
+  cli::StatRegistry reg = cli::run_stats(sc, r, inputs);
+  if (const auto rt = cli::real_time(in, image, r, lm.arch.config.clock_hz))
+    cli::add_real_time(reg, *rt);
+  cli::attach_stats(j, reg);
   dir.write("report.json", cli::dump(j));
+  cli::write_stats_files(dir, reg);
   dir.write("predictions.csv", cli::predictions_csv(predicted, labels));
   dir.write("arch.yaml", lm.arch.canonical_yaml);
   if (!probes.empty()) {

@@ -57,8 +57,11 @@ Json layer_counts(const isa::ProgramImage& image, const compiler::ExecStats& s, 
     e["shape"] = li.shape;
     e["neurons"] = li.size;
     e["role"] = li.is_input ? "input" : (li.is_output ? "output" : "hidden");
-    e["spikes"] = s.spikes[l];
+    // One definition in run and golden: neurons that fired (a graded spike counts once);
+    // spike_payload weights each by its value (docs/reports.md).
+    e["spikes"] = s.spike_packets[l];
     e["spike_packets"] = s.spike_packets[l];
+    e["spike_payload"] = s.spikes[l];
     e["firing_rate"] = slots > 0 ? double(s.spike_packets[l]) / slots : 0.0;
     if (!li.is_input) {
       e["synaptic_events"] = s.synaptic_events[l];

@@ -9,10 +9,11 @@
 namespace cli {
 
 static Json stalls_json(const sim::StallCycles& s) {
-  return {{"queue_full", s.queue_full},
-          {"bank_conflict", s.bank_conflict},
-          {"barrier_wait", s.barrier_wait},
-          {"noc", s.noc}};
+  Json j;
+#define SIM_X(m, doc) j[#m] = s.m;
+  SIM_STALL_FIELDS(SIM_X)
+#undef SIM_X
+  return j;
 }
 
 Json sim_latency(const isa::ProgramImage& image, const sim::RunResult& r, double clock_hz) {
@@ -59,10 +60,12 @@ Json sim_latency(const isa::ProgramImage& image, const sim::RunResult& r, double
   j["per_core"] = cores;
   uint64_t psum = 0;  // fan-in splitting's partial sums (also in packets)
   for (const auto& c : r.cores) psum += c.psum_packets;
-  j["noc"] = {{"packets", r.noc.packets},           {"deliveries", r.noc.deliveries},
-              {"flit_hops", r.noc.flit_hops},       {"link_traversals", r.noc.link_traversals},
-              {"host_packets", r.noc.host_packets}, {"contention_cycles", r.noc.contention_cycles},
-              {"partial_sum_packets", psum}};
+  Json noc;
+#define SIM_X(m, doc, unit) noc[#m] = r.noc.m;
+  SIM_NOC_FIELDS(SIM_X)
+#undef SIM_X
+  noc["partial_sum_packets"] = psum;
+  j["noc"] = noc;
   return j;
 }
 
@@ -100,7 +103,7 @@ compiler::ExecStats exec_stats_of(const isa::ProgramImage& image, const sim::Run
     v->assign(L, 0);
   for (size_t l = 0; l < L && l < r.layers.size(); ++l) {
     const auto& c = r.layers[l];
-    s.spikes[l] = c.spikes;
+    s.spikes[l] = c.spike_payload;  // ExecStats::spikes is payload-weighted
     s.spike_packets[l] = c.spikes;
     s.synaptic_events[l] = c.synaptic_events;
     s.dense_ops[l] = c.au_addresses;

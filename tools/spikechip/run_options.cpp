@@ -14,6 +14,9 @@ void add_run_options(po::options_description& opts, RunArgs& a) {
       "deterministic", po::bool_switch(&a.deterministic),
       "leave wall-clock figures out of the report (byte-identical reruns)")(
       "quiet,q", po::bool_switch(&a.quiet), "no progress line on a terminal")(
+      "stats-per-step", po::bool_switch(&a.per_step),
+      "also write steps.csv: every step of every sample (cycles, counters, spikes and "
+      "synaptic events per layer)")(
       "threads,j", po::value<uint32_t>()->notifier([&a](uint32_t n) { a.threads = n; }),
       "worker processes, each running a shard of the samples (default: the machine's cores); "
       "the report is the same for any number");

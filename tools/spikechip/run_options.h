@@ -16,7 +16,7 @@ struct RunArgs {
   InputOptions in;
   ProbeOptions probe;
   std::string model, out;
-  bool check_golden = false, deterministic = false, quiet = false;
+  bool check_golden = false, deterministic = false, quiet = false, per_step = false;
   std::optional<uint32_t> threads;  // --threads (unset: the machine's cores)
 };
 

@@ -663,7 +663,10 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   seg.spiking = isa::is_spiking(mode.model);
   const uint64_t visited = neuron_unit_.active_only() ? active : s.neuron_count - gated_off;
   const uint64_t words = (membrane_words_per_neuron_ + 1) * visited;  // state + accumulator
+  uint64_t payload = 0;  // a graded spike counts its value
+  for (const auto& [neuron, out] : seg.spikes) payload += static_cast<uint64_t>(out);
   for (Counters* c : {&counters_, &layer_counters_[s.layer]}) {
+    c->spike_payload += payload;
     c->neuron_updates_active += active;
     c->neuron_updates_idle += visited - active;
     c->membrane_reads += words;

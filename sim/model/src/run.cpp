@@ -36,6 +36,7 @@ void RunRecorder::begin_sample(uint32_t, uint64_t start) {
   s.start_cycle = start;
   result_.samples.push_back(std::move(s));
   if (options_.record_layer_spikes) result_.layer_spikes.emplace_back();
+  if (options_.per_step_stats) result_.step_layers.emplace_back();
   for (ProbeTrace& t : result_.probes) t.values.emplace_back();
 }
 
@@ -75,6 +76,15 @@ bool RunRecorder::end_step(uint32_t sample, uint32_t step, uint64_t release, Chi
   if (!result_.probes.empty()) record_probes(chip);
   if (!wants_spikes()) return true;
   const std::vector<isa::LayerSpikes>& spikes = chip.step_spikes();
+  if (options_.per_step_stats) {
+    record_step_counters(chip);
+    if (!spikes.empty() && !result_.step_layers.back().back().empty()) {
+      Counters& in = result_.step_layers.back().back()[0];  // the host's injections
+      in.spikes = spikes[0].index.size();
+      in.spike_payload = 0;
+      for (uint32_t p : spikes[0].payload) in.spike_payload += p;
+    }
+  }
   if (options_.record_layer_spikes) result_.layer_spikes.back().push_back(spikes);
   if (observer_ && !observer_(sample, step, spikes)) {
     result_.stopped_early = true;
@@ -83,10 +93,36 @@ bool RunRecorder::end_step(uint32_t sample, uint32_t step, uint64_t release, Chi
   return true;
 }
 
+static std::vector<Counters> layer_totals(const ChipModel& chip, size_t layers) {
+  std::vector<Counters> now(layers);
+  for (const CoreModel& c : chip.cores())
+    for (size_t l = 0; l < now.size() && l < c.layer_counters().size(); ++l)
+      now[l] += c.layer_counters()[l];
+  return now;
+}
+
+void RunRecorder::record_step_counters(const ChipModel& chip) {
+  std::vector<Counters> now = layer_totals(chip, image_.layers.size());
+  if (step_base_.size() != now.size()) step_base_.assign(now.size(), Counters{});
+  std::vector<Counters> delta(now.size());
+  for (size_t l = 0; l < now.size(); ++l) {
+#define SIM_X(m, doc, unit) delta[l].m = now[l].m - step_base_[l].m;
+    SIM_COUNTER_FIELDS(SIM_X)
+#undef SIM_X
+#define SIM_X(m, doc) delta[l].stalls.m = now[l].stalls.m - step_base_[l].stalls.m;
+    SIM_STALL_FIELDS(SIM_X)
+#undef SIM_X
+  }
+  step_base_ = std::move(now);
+  result_.step_layers.back().push_back(std::move(delta));
+}
+
 void RunRecorder::end_sample(uint64_t end, const ChipModel& chip) {
   SampleResult& s = result_.samples.back();
   s.cycles = end - s.start_cycle;
   s.output_counts = chip.output_counts();
+  // The sample's drain (after its last barrier) belongs to no step.
+  if (options_.per_step_stats) step_base_ = layer_totals(chip, image_.layers.size());
   s.predicted = 0;
   if (!s.output_counts.empty()) {
     const std::vector<int64_t>& c = s.output_counts.front();

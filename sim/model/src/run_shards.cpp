@@ -124,6 +124,7 @@ void fields(IO& io, R& r) {
   io.pod(r.stopped_early);
   io.vec(r.layer_spikes);
   io.vec(r.probes);
+  io.vec(r.step_layers);
 }
 
 }  // namespace
@@ -160,6 +161,7 @@ RunResult join_shards(std::vector<RunResult> shards, const arch::ArchConfig& arc
     r.synaptic_events += s.synaptic_events;
     r.stopped_early = s.stopped_early;
     for (auto& x : s.layer_spikes) r.layer_spikes.push_back(std::move(x));
+    for (auto& x : s.step_layers) r.step_layers.push_back(std::move(x));
     for (size_t p = 0; p < r.probes.size() && p < s.probes.size(); ++p)
       for (auto& x : s.probes[p].values) r.probes[p].values.push_back(std::move(x));
   }

@@ -22,7 +22,11 @@ namespace sim {
   X(site_messages, "site-activation messages received (sparse convolution)", "packets")         \
   X(neuron_updates_active, "neuron updates of neurons with input, state or bias", "events")     \
   X(neuron_updates_idle, "neuron updates of neurons without (dense sweep)", "events")           \
-  X(spikes, "spikes generated (a graded spike counts once)", "events")                          \
+  X(spikes, "spikes generated: neurons that fired (a graded spike counts once)", "events")      \
+  X(spike_payload,                                                                              \
+    "sum of the payloads of the spikes generated (a graded spike counts its "                   \
+    "value; equals spikes for binary spikes)",                                                  \
+    "events")                                                                                   \
   X(packets_sent, "packets injected (to cores or the host)", "packets")                         \
   X(psum_packets, "partial-sum packets sent (fan-in split across cores; in packets_sent)",      \
     "packets")                                                                                  \

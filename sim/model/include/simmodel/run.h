@@ -26,6 +26,7 @@ struct RunOptions {
   uint32_t timesteps = 0;            // steps per sample; missing input frames count as empty
   bool record_layer_spikes = false;  // keep every layer's spikes in RunResult::layer_spikes
   std::vector<Probe> probes;         // their values: RunResult::probes
+  bool per_step_stats = false;       // keep every step's counters: RunResult::step_layers
   // Called after each sample with the samples done and the synaptic events so far (progress).
   std::function<void(uint32_t samples_done, uint64_t synaptic_events)> on_sample;
 };
@@ -73,6 +74,10 @@ struct RunResult {
   bool stopped_early = false;
   std::vector<std::vector<std::vector<isa::LayerSpikes>>> layer_spikes;  // [sample][step][layer]
   std::vector<ProbeTrace> probes;  // one per RunOptions::probes entry, in order
+  // With RunOptions::per_step_stats: [sample][step][layer] what the layer's cores did in that
+  // step (from the step's start to its barrier release); the input layer's `spikes` and
+  // `spike_payload` are the host's injections of that step.
+  std::vector<std::vector<std::vector<Counters>>> step_layers;
 };
 
 // The bookkeeping both drivers share: samples, steps, observer, results.
@@ -81,7 +86,9 @@ class RunRecorder {
   // Throws isa::InputError for a probe of a missing layer or neuron, or of the input layer.
   RunRecorder(const isa::ProgramImage& image, const arch::ArchConfig& arch,
               const RunOptions& options, const StepObserver& observer);
-  bool wants_spikes() const { return options_.record_layer_spikes || bool(observer_); }
+  bool wants_spikes() const {
+    return options_.record_layer_spikes || options_.per_step_stats || bool(observer_);
+  }
   void begin_sample(uint32_t sample, uint64_t start);
   void begin_step(uint64_t start) { step_start_ = start; }
   // Returns false when the observer stops the run.
@@ -99,6 +106,8 @@ class RunRecorder {
   std::vector<std::vector<std::array<uint32_t, 3>>> probe_where_;
   void record_probes(const ChipModel& chip);
   uint64_t step_start_ = 0;
+  std::vector<Counters> step_base_;  // per_step_stats: per layer, the counters before this step
+  void record_step_counters(const ChipModel& chip);
 };
 
 // The input frame of `step` of a sample, or nullptr (no spikes) beyond its frames.
