@@ -139,10 +139,17 @@ class Reader {
     return shape;
   }
 
-  // Fails clearly when the dataset needs a filter this HDF5 build lacks (lzf, szip, ...).
+  // Fails clearly when the dataset needs a filter this HDF5 build lacks (lzf, szip, ...), or
+  // keeps its data outside the file (external storage or a virtual dataset could read any
+  // file, /dev/urandom included).
   void check_filters(hid_t d, const std::string& path) const {
     h5::Id dcpl = h5::plist(H5Dget_create_plist(d));
     if (!dcpl.valid()) fail(path, "cannot read dataset properties" + h5::last_error());
+    if (H5Pget_external_count(dcpl.get()) != 0)
+      fail(path, "keeps its data in external files (expected the data inside the NIR file)");
+    if (H5Pget_layout(dcpl.get()) == H5D_VIRTUAL)
+      fail(path,
+           "is a virtual dataset mapping other files (expected the data inside the NIR file)");
     int n = H5Pget_nfilters(dcpl.get());
     for (int i = 0; i < n; ++i) {
       unsigned flags = 0, config = 0;

@@ -254,3 +254,22 @@ TEST_CASE("nir: truncated files and memory images fail cleanly", "[nir]") {
   CHECK_THROWS_WITH(nir::read_memory("", 0, "empty.nir"),
                     Catch::Equals("empty.nir: not an HDF5 file (expected a NIR graph)"));
 }
+
+TEST_CASE("nir: datasets stored outside the file (HDF5 external storage) are refused", "[nir]") {
+  std::string path = temp_path("external");
+  std::string outside = temp_path("outside_data");
+  std::ofstream(outside, std::ios::binary) << std::string(64, '\x3f');
+  {
+    RawFile f(path);
+    raw_graph(f);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    REQUIRE(H5Pset_external(dcpl, outside.c_str(), 0, 16) >= 0);
+    f.floats("/node/nodes/lif/tau", {4}, {1, 2, 3, 4}, dcpl);
+    H5Pclose(dcpl);
+  }
+  CHECK(message_of(path) == path +
+                                ": /node/nodes/lif/tau: keeps its data in external files (expected "
+                                "the data inside the NIR file)");
+  std::filesystem::remove(path);
+  std::filesystem::remove(outside);
+}
