@@ -556,7 +556,16 @@ bool has_subgraph(const nir::Graph& g) {
 
 Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOptions& opt) {
   check_dt(opt, file);
-  nir::Graph graph = has_subgraph(graph_in) ? nir::flatten(graph_in) : std::move(graph_in);
+  nir::Graph graph;
+  if (has_subgraph(graph_in)) {
+    try {
+      graph = nir::flatten(graph_in);
+    } catch (const isa::InputError& e) {  // flatten knows no file name
+      throw isa::InputError(fmt::format("{}: {}", file, e.what()));
+    }
+  } else {
+    graph = std::move(graph_in);
+  }
   load_unstreamed(graph);
   Ctx c{file, opt, {}, {}, {}, {}, {}, {}};
   std::string input;

@@ -490,6 +490,20 @@ TEST_CASE("nir import: graph shapes that once crashed or recursed without bound"
     REQUIRE(o.net.layers[1].inputs.size() == 2);
     CHECK(o.net.layers[1].inputs[1].delay_steps == 1);
   }
+  SECTION("a nested graph that cannot be flattened names the file") {
+    nir::Graph inner;
+    inner.nodes = {build::input("a", {4}), build::input("b", {4}),
+                   build::lif("lif", {4}, 1e-2, 1.0, 0.0, 1.0), build::output("out", {4})};
+    build::chain(inner, {"a", "lif", "out"});
+    build::chain(inner, {"b", "lif"});
+    nir::Graph g;
+    g.nodes = {build::input("input", {4}), build::subgraph("sub", inner),
+               build::output("output", {4})};
+    build::chain(g, {"input", "sub", "output"});
+    CHECK(error_of(g, "flatten_ports") ==
+          "model.nir: flatten: edge (input, sub): subgraph 'sub' has 2 Input nodes (expected one; "
+          "name it as 'sub.<port>')");
+  }
   SECTION("an edge leaving the Output or entering the Input") {
     nir::Graph g = lif_net();
     g.edges.push_back({"output", "lif1"});
