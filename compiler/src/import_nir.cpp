@@ -518,6 +518,17 @@ void check_static_paths(const Ctx& c) {
       walk.push_back(*p);
     }
   }
+  // Every path into a neuron or Output node becomes one projection (duplicate edges too).
+  for (const auto& [name, node] : c.nodes) {
+    if (kStaticTypes.count(node->type) || node->type == "Input") continue;
+    uint64_t np = 0;
+    for (const auto& p : list(c.preds, name))
+      np = std::min(np + (is_static(p) ? paths[p] : 1), kMaxPaths + 1);
+    if (np > kMaxPaths)
+      c.fail(*node, fmt::format("more than {} paths from neuron layers reach it (each would "
+                                "become a projection)",
+                                kMaxPaths));
+  }
 }
 
 // Reads a weight matrix left in the file once, so that its values are checked

@@ -17,6 +17,7 @@ namespace {
 constexpr int kMaxDepth = 16;                       // nested NIRGraph levels
 constexpr int64_t kMaxElements = int64_t(1) << 27;  // per dataset (1 GiB of doubles)
 constexpr size_t kMaxNodes = size_t(1) << 20;       // over the whole file
+constexpr int64_t kMaxEdges = int64_t(1) << 20;     // per graph (duplicates count)
 
 const char* filter_name(H5Z_filter_t id) {
   switch (id) {
@@ -255,6 +256,9 @@ class Reader {
     if (n == 0 && !shape.empty()) return {};
     if (shape.size() != 2 || shape[1] != 2)
       fail(path + "/edges", "expected (E, 2) strings (source, target)");
+    if (shape[0] > kMaxEdges)  // before reading: 3 M compressed duplicates once took 2.6 GB
+      fail(path + "/edges", "has " + std::to_string(shape[0]) + " rows (expected at most " +
+                                std::to_string(kMaxEdges) + " edges)");
     std::vector<std::string> flat = read_strings(d.get(), ftype.get(), n, path + "/edges");
     std::vector<std::pair<std::string, std::string>> edges;
     for (size_t i = 0; i + 1 < flat.size(); i += 2) edges.emplace_back(flat[i], flat[i + 1]);

@@ -273,3 +273,31 @@ TEST_CASE("nir: datasets stored outside the file (HDF5 external storage) are ref
   std::filesystem::remove(path);
   std::filesystem::remove(outside);
 }
+
+TEST_CASE("nir: an edge list longer than 2^20 rows is refused before it is read", "[nir]") {
+  std::string path = temp_path("many_edges");
+  {
+    RawFile f(path);
+    raw_graph(f);
+    H5Ldelete(f.file, "/node/edges", H5P_DEFAULT);
+    // 2^20 + 1 rows, chunked and deflated: a small file (the data is never written, so every
+    // string reads as empty; the reader must refuse it from the shape alone).
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    hsize_t dims[2] = {(hsize_t(1) << 20) + 1, 2}, chunk[2] = {4096, 2};
+    hid_t s = H5Screate_simple(2, dims, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 2, chunk);
+    H5Pset_deflate(dcpl, 4);
+    hid_t d = H5Dcreate2(f.file, "/node/edges", t, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(s);
+    H5Tclose(t);
+  }
+  CHECK(std::filesystem::file_size(path) < 100000);
+  CHECK(message_of(path) ==
+        path + ": /node/edges: has 1048577 rows (expected at most 1048576 edges)");
+  std::filesystem::remove(path);
+}

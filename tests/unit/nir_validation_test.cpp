@@ -565,6 +565,13 @@ TEST_CASE("nir import: graph shapes that once crashed or recursed without bound"
     REQUIRE(!o.threw);
     CHECK(o.net.layers.size() == 4501);
   }
+  SECTION("duplicate edges into a neuron: the number of projections is bounded") {
+    nir::Graph g = lif_net();
+    for (int i = 0; i < 4096; ++i) g.edges.push_back({"fc", "lif1"});
+    CHECK(error_of(g, "duplicates") ==
+          "model.nir: node 'lif1' (LIF): more than 4096 paths from neuron layers reach it (each "
+          "would become a projection)");
+  }
   SECTION("diamonds of static nodes: the number of paths is bounded") {
     nir::Graph g;
     g.nodes = {build::input("input", {2})};
