@@ -40,6 +40,56 @@ const char* filter_name(H5Z_filter_t id) {
   }
 }
 
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF).
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// `s` with every byte that is not printable ASCII written as \xNN (for messages about
+// names that are not valid UTF-8).
+std::string escaped(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7F) {
+      out += ch;
+    } else {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 class Reader {
  public:
   explicit Reader(std::string file, ReadOptions options = {})
@@ -275,6 +325,8 @@ class Reader {
       fail(path, "missing dataset 'type' (expected the NIR node type, e.g. \"LIF\")");
     h5::Id td = open_dataset(g.get(), "type", path + "/type");
     node.type = read_scalar_string(td.get(), path + "/type");
+    if (!valid_utf8(node.type))
+      fail(path + "/type", "'" + escaped(node.type) + "' is not valid UTF-8 (expected a NIR type)");
     if (node.type == "NIRGraph") {
       node.subgraph = std::make_shared<Graph>(read_graph(g.get(), path, depth + 1));
       return node;
@@ -309,13 +361,22 @@ class Reader {
     if (!has_link(g, "nodes", path)) fail(path, "missing group 'nodes' (expected a NIRGraph)");
     Graph graph;
     h5::Id nodes = open_group(g, "nodes", path + "/nodes");
-    for (const std::string& name : links(nodes.get(), path + "/nodes"))
+    for (const std::string& name : links(nodes.get(), path + "/nodes")) {
+      // Names become layer names in reports (JSON) and messages: UTF-8 only.
+      if (!valid_utf8(name))
+        fail(path + "/nodes/" + escaped(name),
+             "node name is not valid UTF-8 (expected UTF-8 text)");
       graph.nodes.push_back(read_node(nodes.get(), name, path + "/nodes/" + name, depth));
+    }
     std::sort(graph.nodes.begin(), graph.nodes.end(),
               [](const Node& a, const Node& b) { return a.name < b.name; });
     graph.edges = read_edges(g, path);
     check_edges(graph, path + "/edges");
     return graph;
+  }
+
+  static std::string shown(const std::string& name) {
+    return valid_utf8(name) ? name : escaped(name);
   }
 
   // Every endpoint names a node of this graph, or "<subgraph>.<node>" inside a nested one.
@@ -331,8 +392,8 @@ class Reader {
     for (size_t i = 0; i < g.edges.size(); ++i)
       for (const std::string* end : {&g.edges[i].first, &g.edges[i].second})
         if (!known(*end))
-          fail(path, "row " + std::to_string(i) + " (" + g.edges[i].first + ", " +
-                         g.edges[i].second + "): no node named '" + *end + "'");
+          fail(path, "row " + std::to_string(i) + " (" + shown(g.edges[i].first) + ", " +
+                         shown(g.edges[i].second) + "): no node named '" + shown(*end) + "'");
   }
 
   std::string file_;

@@ -301,3 +301,37 @@ TEST_CASE("nir: an edge list longer than 2^20 rows is refused before it is read"
         path + ": /node/edges: has 1048577 rows (expected at most 1048576 edges)");
   std::filesystem::remove(path);
 }
+
+TEST_CASE("nir: node names and types must be UTF-8", "[nir]") {
+  std::string path = temp_path("latin1");
+  {
+    RawFile f(path);
+    raw_graph(f);
+    f.group("/node/nodes/caf\xe9");  // Latin-1 'é': not UTF-8
+    f.strings("/node/nodes/caf\xe9/type", {}, {"LIF"});
+  }
+  CHECK(message_of(path) ==
+        path + ": /node/nodes/caf\\xe9: node name is not valid UTF-8 (expected UTF-8 text)");
+  std::filesystem::remove(path);
+
+  std::string type = temp_path("bad_type");
+  {
+    RawFile f(type);
+    raw_graph(f, false);
+    f.strings("/node/nodes/lif/type", {}, {"L\xc0\xafIF"});  // overlong '/'
+  }
+  CHECK(message_of(type) == type +
+                                ": /node/nodes/lif/type: 'L\\xc0\\xafIF' is not valid UTF-8 "
+                                "(expected a NIR type)");
+  std::filesystem::remove(type);
+
+  std::string good = temp_path("utf8");
+  {
+    RawFile f(good);
+    raw_graph(f);
+    f.group("/node/nodes/caf\xc3\xa9");  // UTF-8 'é'
+    f.strings("/node/nodes/caf\xc3\xa9/type", {}, {"Output"});
+  }
+  CHECK(nir::read_file(good).find("caf\xc3\xa9"));
+  std::filesystem::remove(good);
+}
