@@ -216,6 +216,30 @@ class Reader {
     }
   }
 
+  // A chunked dataset stores every chunk (HDF5 reports compressed chunks as "partly
+  // allocated", so count them): missing chunks read as fill values.
+  void check_chunks(hid_t d, const std::vector<int64_t>& shape, const std::string& path) const {
+    h5::Id dcpl = h5::plist(H5Dget_create_plist(d));
+    if (!dcpl.valid()) fail(path, "cannot read dataset properties" + h5::last_error());
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || shape.empty()) return;
+    std::vector<hsize_t> chunk(shape.size());
+    if (H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) !=
+        static_cast<int>(chunk.size()))
+      fail(path, "cannot read chunk sizes" + h5::last_error());
+    hsize_t expected = 1;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (chunk[i] == 0) fail(path, "has a chunk dimension of 0");
+      expected *= (static_cast<hsize_t>(shape[i]) + chunk[i] - 1) / chunk[i];
+    }
+    hsize_t stored = 0;
+    h5::Id space = h5::space(H5Dget_space(d));
+    if (!space.valid() || H5Dget_num_chunks(d, space.get(), &stored) < 0)
+      fail(path, "cannot count chunks" + h5::last_error());
+    if (stored < expected)
+      fail(path, "stores " + std::to_string(stored) + " of its " + std::to_string(expected) +
+                     " chunks (expected the data in the file)");
+  }
+
   // All elements of a string dataset (variable- or fixed-length), in row-major order.
   std::vector<std::string> read_strings(hid_t d, hid_t ftype, int64_t n,
                                         const std::string& path) const {
@@ -274,6 +298,14 @@ class Reader {
     a.shape = shape_of(d, path);
     a.integer = cls == H5T_INTEGER;
     if (a.size() == 0) return a;
+    // A dataset whose data were never written reads as fill values: a few bytes of file could
+    // otherwise ask for gigabytes (issue 24: hard-linked, never-written 2^27-element datasets).
+    H5D_space_status_t status;
+    if (H5Dget_space_status(d, &status) < 0) fail(path, "cannot read dataset" + h5::last_error());
+    if (status == H5D_SPACE_STATUS_NOT_ALLOCATED)
+      fail(path, "declares " + std::to_string(a.size()) +
+                     " elements but stores none (expected the data in the file)");
+    check_chunks(d, a.shape, path);
     check_filters(d, path);
     if (options_.leave_in_file_elements > 0 && a.shape.size() >= 2 &&
         a.size() >= options_.leave_in_file_elements) {

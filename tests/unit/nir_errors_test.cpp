@@ -335,3 +335,52 @@ TEST_CASE("nir: node names and types must be UTF-8", "[nir]") {
   CHECK(nir::read_file(good).find("caf\xc3\xa9"));
   std::filesystem::remove(good);
 }
+
+TEST_CASE("nir: a dataset that declares data it never stored is refused before it is read",
+          "[nir]") {
+  std::string path = temp_path("unwritten");
+  {
+    RawFile f(path);
+    raw_graph(f);
+    hsize_t n = hsize_t(1) << 27;  // 1 GiB of doubles once read; the file stays small
+    hid_t s = H5Screate_simple(1, &n, nullptr);
+    hid_t d = H5Dcreate2(f.file, "/node/nodes/lif/tau", H5T_IEEE_F32LE, s, H5P_DEFAULT, H5P_DEFAULT,
+                         H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    H5Dclose(d);
+    H5Sclose(s);
+    REQUIRE(H5Lcreate_hard(f.file, "/node/nodes/lif/tau", f.file, "/node/nodes/lif/r", H5P_DEFAULT,
+                           H5P_DEFAULT) >= 0);
+  }
+  CHECK(std::filesystem::file_size(path) < 100000);
+  CHECK(message_of(path) == path +
+                                ": /node/nodes/lif/r: declares 134217728 elements but stores "
+                                "none (expected the data in the file)");
+  std::filesystem::remove(path);
+
+  std::string part = temp_path("one_chunk");
+  {
+    RawFile f(part);
+    raw_graph(f);
+    hsize_t n = hsize_t(1) << 27, chunk = 1024, one = 1024, start = 0;
+    hid_t s = H5Screate_simple(1, &n, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, &chunk);
+    hid_t d = H5Dcreate2(f.file, "/node/nodes/lif/tau", H5T_IEEE_F32LE, s, H5P_DEFAULT, dcpl,
+                         H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    std::vector<float> v(1024, 1.0f);
+    hid_t mem = H5Screate_simple(1, &one, nullptr);
+    H5Sselect_hyperslab(s, H5S_SELECT_SET, &start, nullptr, &one, nullptr);
+    REQUIRE(H5Dwrite(d, H5T_NATIVE_FLOAT, mem, s, H5P_DEFAULT, v.data()) >= 0);
+    H5Sclose(mem);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(s);
+  }
+  CHECK(message_of(part) ==
+        part +
+            ": /node/nodes/lif/tau: stores 1 of its 131072 chunks (expected the data in the "
+            "file)");
+  std::filesystem::remove(part);
+}
