@@ -638,6 +638,16 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
       }
       if (!have) c.fail(n, "has no input");
     }
+    if (n.type == "Output")
+      if (const nir::Array* os = maybe(n, "shape")) {
+        // Exporters leak batch/time dims ([1,1,1] for one neuron: NIR.md §5.5): compare the
+        // element count only.
+        const std::vector<uint32_t> want = to_shape(c, n, *os);
+        if (shape_size(want) != shape_size(in_shape))
+          c.fail(n, fmt::format("shape {} ({} elements) does not match its input {} ({} elements)",
+                                shape_str(want), shape_size(want), shape_str(in_shape),
+                                shape_size(in_shape)));
+      }
     if (kStaticTypes.count(n.type)) {
       op_of[name] = static_op(c, n, in_shape);
       c.out_shape[name] = op_of[name].out_shape;

@@ -386,6 +386,19 @@ TEST_CASE("nir import: conv and pool integer fields are range-checked before any
     CHECK(error_of(g, "fc0") ==
           "model.nir: node 'fc' (Linear): weight has 0 outputs (expected at least 1)");
   }
+  SECTION("the Output's shape: integers, as many elements as its input") {
+    nir::Graph g = lif_net();
+    node(g, "output").arrays["shape"] = build::tensor({1}, {kNaN});
+    CHECK(error_of(g, "out_nan") ==
+          "model.nir: node 'output' (Output): shape[0] is NaN "
+          "(expected an integer in 1..1000000000)");
+    node(g, "output").arrays["shape"] = build::ints({5});
+    CHECK(error_of(g, "out_count") ==
+          "model.nir: node 'output' (Output): shape [5] (5 elements) "
+          "does not match its input [4] (4 elements)");
+    node(g, "output").arrays["shape"] = build::ints({1, 4, 1});  // leaked dims: accepted
+    CHECK(error_of(g, "out_leak") == "(no error)");
+  }
   SECTION("an output too large to hold is refused before it is allocated") {
     p.padding = {1 << 20, 1 << 20};
     CHECK(error_of(conv_net(conv("c1", {2, 1, 3, 3}, p), {1, 5, 5}, {2, 3, 3}), "huge_out") ==
