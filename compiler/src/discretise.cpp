@@ -29,14 +29,24 @@ double input_gain(double a, double r, Discretisation d) {
 
 }  // namespace
 
+void check_dt(const CompileOptions& opt, const std::string& file) {
+  if (opt.dt == 0 || (opt.dt > 0 && std::isfinite(opt.dt))) return;
+  const std::string v = std::isnan(opt.dt)   ? "NaN"
+                        : std::isinf(opt.dt) ? (opt.dt > 0 ? "+Inf" : "-Inf")
+                                             : fmt::format("{}", opt.dt);
+  throw isa::InputError(fmt::format(
+      "{}: --dt {}: expected a positive finite time step (in the exporter's time unit)", file, v));
+}
+
 Network discretise(Network net, const std::string& file, const CompileOptions& opt) {
+  check_dt(opt, file);
   net.dt = opt.dt;
   for (auto& l : net.layers) {
     if (l.kind == NeuronKind::input) continue;
     const auto& P = l.nir;
     auto& S = l.step;
     const uint32_t N = l.size;
-    const bool readout = !P.tau.empty() && P.tau[0] < 0;  // forgets every step: v = input
+    const bool readout = l.readout;  // forgets every step: v = input
     if (!readout && !(opt.dt > 0))
       throw isa::InputError(fmt::format(
           "{}: node '{}' has dynamics and needs a time step: pass --dt (NIR stores none; "

@@ -49,30 +49,174 @@ const nir::Array* maybe(const nir::Node& n, const std::string& key) {
   return it == n.arrays.end() ? nullptr : &it->second;
 }
 
-std::vector<uint32_t> to_shape(const Ctx& c, const nir::Node& n, const nir::Array& a) {
-  std::vector<uint32_t> s;
-  for (double v : a.data) {
-    if (v < 1 || v != std::floor(v) || v > 1e9)
-      c.fail(n, "shape entries must be positive integers");
-    s.push_back(static_cast<uint32_t>(v));
+// Limits on what a file may ask for (docs/nir-import.md, "Checks at import").
+constexpr int64_t kMaxGeometry = int64_t(1) << 24;  // stride, padding, dilation, kernel, groups
+constexpr int64_t kMaxDim = 1000000000;             // one entry of a shape
+constexpr uint64_t kMaxNodeElements = uint64_t(1) << 27;  // elements of any node's output
+constexpr size_t kMaxStaticChain = 256;  // static nodes in a row between neuron layers
+constexpr uint64_t kMaxPaths = 4096;     // layer-to-layer paths through static nodes, per node
+
+// "[i]", "[i, j]" ... for element `flat` of an array of `shape`; "" for a scalar.
+std::string index_str(const std::vector<int64_t>& shape, uint64_t flat) {
+  if (shape.empty()) return "";
+  std::vector<uint64_t> idx(shape.size());
+  for (size_t d = shape.size(); d-- > 0;) {
+    const auto extent = static_cast<uint64_t>(std::max<int64_t>(shape[d], 1));
+    idx[d] = flat % extent;
+    flat /= extent;
   }
+  std::string s = "[";
+  for (size_t d = 0; d < idx.size(); ++d) s += (d ? ", " : "") + std::to_string(idx[d]);
+  return s + "]";
+}
+
+std::string value_str(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  return fmt::format("{}", v);
+}
+
+// The domain of a float parameter (NIR.md §2-§3; the table in docs/nir-import.md).
+enum class Domain { finite, positive, non_negative };
+
+struct FloatField {
+  const char* name;
+  Domain domain;
+};
+
+// Every float parameter of every node type the chip runs, with its domain. Integer fields
+// (shape, stride, ...) are checked where they are converted (int_value).
+const std::map<std::string, std::vector<FloatField>>& float_fields() {
+  using D = Domain;
+  static const std::map<std::string, std::vector<FloatField>> fields = {
+      {"Affine", {{"weight", D::finite}, {"bias", D::finite}}},
+      {"Linear", {{"weight", D::finite}}},
+      {"Scale", {{"scale", D::finite}}},
+      {"Conv1d", {{"weight", D::finite}, {"bias", D::finite}}},
+      {"Conv2d", {{"weight", D::finite}, {"bias", D::finite}}},
+      {"Delay", {{"delay", D::non_negative}}},
+      {"I", {{"r", D::non_negative}}},
+      {"IF", {{"r", D::non_negative}, {"v_threshold", D::finite}, {"v_reset", D::finite}}},
+      {"LI", {{"tau", D::positive}, {"r", D::non_negative}, {"v_leak", D::finite}}},
+      {"LIF",
+       {{"tau", D::positive},
+        {"r", D::non_negative},
+        {"v_leak", D::finite},
+        {"v_threshold", D::finite},
+        {"v_reset", D::finite}}},
+      {"CubaLI",
+       {{"tau_syn", D::positive},
+        {"tau_mem", D::positive},
+        {"r", D::non_negative},
+        {"v_leak", D::finite},
+        {"w_in", D::finite}}},
+      {"CubaLIF",
+       {{"tau_syn", D::positive},
+        {"tau_mem", D::positive},
+        {"r", D::non_negative},
+        {"v_leak", D::finite},
+        {"v_threshold", D::finite},
+        {"w_in", D::finite},
+        {"v_reset", D::finite}}},
+  };
+  return fields;
+}
+
+// One pass over every float parameter of `n` held in memory (weights left in the file are
+// checked as they are read: RowReader::read). The first value outside its domain fails.
+void check_floats(const Ctx& c, const nir::Node& n) {
+  auto it = float_fields().find(n.type);
+  if (it == float_fields().end()) return;
+  for (const FloatField& f : it->second) {
+    const nir::Array* a = maybe(n, f.name);
+    if (!a) continue;
+    const double* v = a->data.data();
+    const size_t size = a->data.size();
+    size_t i = 0;
+    switch (f.domain) {  // the loops stop at the first bad value (NaN fails every comparison)
+      case Domain::finite:
+        while (i < size && std::isfinite(v[i])) ++i;
+        break;
+      case Domain::positive:
+        while (i < size && v[i] > 0 && std::isfinite(v[i])) ++i;
+        break;
+      case Domain::non_negative:
+        while (i < size && v[i] >= 0 && std::isfinite(v[i])) ++i;
+        break;
+    }
+    if (i == size) continue;
+    const char* expected = f.domain == Domain::finite     ? "a finite number"
+                           : f.domain == Domain::positive ? "a finite number > 0"
+                                                          : "a finite number >= 0";
+    c.fail(n, fmt::format("{}{} is {} (expected {})", f.name, index_str(a->shape, i),
+                          value_str(v[i]), expected));
+  }
+}
+
+// Element i of an integer field, checked to be an integer in [lo, hi] before any cast.
+int64_t int_value(const Ctx& c, const nir::Node& n, const std::string& key, const nir::Array& a,
+                  size_t i, int64_t lo, int64_t hi) {
+  const double v = a.data.at(i);
+  if (!(v >= double(lo) && v <= double(hi)) || v != std::floor(v))
+    c.fail(n, fmt::format("{}{} is {} (expected an integer in {}..{})", key, index_str(a.shape, i),
+                          value_str(v), lo, hi));
+  return static_cast<int64_t>(v);
+}
+
+// A field that holds one integer: rank 0 or one element.
+int64_t one_int(const Ctx& c, const nir::Node& n, const std::string& key, const nir::Array& a,
+                int64_t lo, int64_t hi) {
+  if (a.data.size() != 1)
+    c.fail(n, fmt::format("'{}' has {} values (expected one integer)", key, a.data.size()));
+  return int_value(c, n, key, a, 0, lo, hi);
+}
+
+// Product of `dims`, saturated at kMaxNodeElements + 1.
+uint64_t bounded_size(const std::vector<uint64_t>& dims) {
+  uint64_t n = 1;
+  for (uint64_t d : dims) {
+    if (d != 0 && n > (kMaxNodeElements + 1) / d) return kMaxNodeElements + 1;
+    n *= d;
+  }
+  return std::min(n, kMaxNodeElements + 1);
+}
+
+void check_size(const Ctx& c, const nir::Node& n, const std::vector<uint64_t>& dims,
+                const char* what) {
+  if (bounded_size(dims) > kMaxNodeElements) {
+    std::string s;
+    for (uint64_t d : dims) s += (s.empty() ? "" : ",") + std::to_string(d);
+    c.fail(n, fmt::format("{} [{}] has more than {} elements", what, s, kMaxNodeElements));
+  }
+}
+
+std::vector<uint32_t> to_shape(const Ctx& c, const nir::Node& n, const nir::Array& a) {
+  if (a.data.empty()) c.fail(n, "'shape' is empty (expected at least one dimension)");
+  std::vector<uint32_t> s;
+  std::vector<uint64_t> dims;
+  for (size_t i = 0; i < a.data.size(); ++i) {
+    s.push_back(static_cast<uint32_t>(int_value(c, n, "shape", a, i, 1, kMaxDim)));
+    dims.push_back(s.back());
+  }
+  check_size(c, n, dims, "shape");
   return s;
 }
 
-// A pair (h, w) from a scalar or a 1- or 2-element array.
+// A pair (h, w) of integers in [lo, kMaxGeometry] from a scalar or a 1- or 2-element array
+// (Conv1d: one value, h = `one_d_h`).
 std::pair<uint32_t, uint32_t> pair_of(const Ctx& c, const nir::Node& n, const std::string& key,
-                                      uint32_t dflt, bool one_d) {
+                                      uint32_t dflt, int64_t lo, bool one_d) {
+  const uint32_t one_d_h = key == "padding" ? 0u : 1u;
   const nir::Array* a = maybe(n, key);
-  if (!a) return {one_d ? 1 : dflt, dflt};
-  for (double v : a->data)
-    if (v < 0 || v != std::floor(v))
-      c.fail(n, fmt::format("'{}' must hold non-negative integers", key));
+  if (!a) return {one_d ? one_d_h : dflt, dflt};
+  const auto at = [&](size_t i) {
+    return static_cast<uint32_t>(int_value(c, n, key, *a, i, lo, kMaxGeometry));
+  };
   if (a->data.size() == 1) {
-    const auto v = static_cast<uint32_t>(a->data[0]);
-    return {one_d ? (key == "padding" ? 0u : 1u) : v, v};
+    const uint32_t v = at(0);
+    return {one_d ? one_d_h : v, v};
   }
-  if (a->data.size() == 2 && !one_d)
-    return {static_cast<uint32_t>(a->data[0]), static_cast<uint32_t>(a->data[1])};
+  if (a->data.size() == 2 && !one_d) return {at(0), at(1)};
   c.fail(n, fmt::format("'{}' has {} values (expected {})", key, a->data.size(), one_d ? 1 : 2));
 }
 
@@ -132,6 +276,43 @@ std::vector<double> take_weights(const Ctx& c, nir::Node& n) {
   return std::move(it->second.data);
 }
 
+// Flatten's output shape: dims start_dim..end_dim (inclusive; negative counts from the end;
+// no batch dim, NIR.md §2.2) of `in` merged into one. Absent dims flatten everything (what
+// this importer did before it read them). `input_type`, when present, must hold as many
+// elements as the inferred input (exporters leak batch dims: NIR.md §5.5).
+std::vector<uint32_t> flatten_shape(const Ctx& c, const nir::Node& n,
+                                    const std::vector<uint32_t>& in) {
+  const auto rank = static_cast<int64_t>(in.size());
+  if (const nir::Array* it = maybe(n, "input_type")) {
+    if (it->data.empty()) c.fail(n, "'input_type' is empty (expected the input shape)");
+    std::vector<uint64_t> dims;
+    for (size_t i = 0; i < it->data.size(); ++i)
+      dims.push_back(static_cast<uint64_t>(int_value(c, n, "input_type", *it, i, 1, kMaxDim)));
+    if (bounded_size(dims) != shape_size(in)) {
+      std::string s;
+      for (uint64_t d : dims) s += (s.empty() ? "" : ",") + std::to_string(d);
+      c.fail(n, fmt::format("input_type [{}] does not match the inferred input {} ({} elements)", s,
+                            shape_str(in), shape_size(in)));
+    }
+  }
+  const auto dim = [&](const char* key, int64_t dflt) {
+    const nir::Array* a = maybe(n, key);
+    return a ? one_int(c, n, key, *a, -rank, rank - 1) : dflt;
+  };
+  const int64_t start_raw = dim("start_dim", 0), end_raw = dim("end_dim", -1);
+  const int64_t start = start_raw < 0 ? start_raw + rank : start_raw;
+  const int64_t end = end_raw < 0 ? end_raw + rank : end_raw;
+  if (start > end)
+    c.fail(n, fmt::format("start_dim {} comes after end_dim {} (dims {} and {} of input {})",
+                          start_raw, end_raw, start, end, shape_str(in)));
+  std::vector<uint32_t> out(in.begin(), in.begin() + start);
+  uint64_t merged = 1;
+  for (int64_t d = start; d <= end; ++d) merged *= in[static_cast<size_t>(d)];
+  out.push_back(static_cast<uint32_t>(merged));  // <= the input's size, checked already
+  out.insert(out.end(), in.begin() + end + 1, in.end());
+  return out;
+}
+
 // The operator of one static node, applied to an input of shape `in` (takes its weights).
 LinOp static_op(const Ctx& c, nir::Node& n, const std::vector<uint32_t>& in) {
   const uint64_t in_size = shape_size(in);
@@ -143,7 +324,12 @@ LinOp static_op(const Ctx& c, nir::Node& n, const std::vector<uint32_t>& in) {
       c.fail(n, fmt::format("weight has {} inputs, its input {} has {} elements", w.shape[1],
                             shape_str(in), in_size));
     const auto in_n = static_cast<uint32_t>(w.shape[1]), out_n = static_cast<uint32_t>(w.shape[0]);
-    if (w.stored) return stored_dense_op(in_n, out_n, w.stored);  // streamed by quantise
+    if (out_n == 0) c.fail(n, "weight has 0 outputs (expected at least 1)");
+    if (w.stored) {  // streamed by quantise; its values are checked as they are read
+      auto m = std::make_shared<nir::StoredMatrix>(*w.stored);
+      m->label = fmt::format("node '{}' ({}): weight", n.name, n.type);
+      return stored_dense_op(in_n, out_n, std::move(m));
+    }
     return dense_op(in_n, out_n, take_weights(c, n));
   }
   if (t == "Scale") {
@@ -151,15 +337,12 @@ LinOp static_op(const Ctx& c, nir::Node& n, const std::vector<uint32_t>& in) {
     return scale_op(in, broadcast(c, n, "scale", in, std::nullopt));
     (void)s;
   }
-  if (t == "Flatten" || t == "Delay") {
-    if (t == "Delay") {
-      for (double d : need(c, n, "delay").data)
-        if (d != 0) c.fail(n, "delays other than 0 are not supported by the chip (no delay line)");
-    }
-    LinOp op = identity_op(in);
-    if (t == "Flatten") op = reshape(op, {static_cast<uint32_t>(in_size)});
-    return op;
+  if (t == "Delay") {
+    for (double d : need(c, n, "delay").data)
+      if (d != 0) c.fail(n, "delays other than 0 are not supported by the chip (no delay line)");
+    return identity_op(in);
   }
+  if (t == "Flatten") return reshape(identity_op(in), flatten_shape(c, n, in));
   const bool one_d = t == "Conv1d";
   if (t == "Conv2d" || t == "Conv1d" || t == "SumPool2d" || t == "AvgPool2d") {
     const bool pool = t == "SumPool2d" || t == "AvgPool2d";
@@ -170,57 +353,70 @@ LinOp static_op(const Ctx& c, nir::Node& n, const std::vector<uint32_t>& in) {
     g.in_c = chw[0], g.in_h = chw[1], g.in_w = chw[2];
     std::vector<double> kernel;
     if (pool) {
-      std::tie(g.k_h, g.k_w) = pair_of(c, n, "kernel_size", 1, false);
-      std::tie(g.stride_h, g.stride_w) = pair_of(c, n, "stride", 1, false);
-      std::tie(g.pad_h, g.pad_w) = pair_of(c, n, "padding", 0, false);
+      std::tie(g.k_h, g.k_w) = pair_of(c, n, "kernel_size", 1, 1, false);
+      std::tie(g.stride_h, g.stride_w) = pair_of(c, n, "stride", 1, 1, false);
+      std::tie(g.pad_h, g.pad_w) = pair_of(c, n, "padding", 0, 0, false);
       g.out_c = g.in_c;
       g.groups = g.in_c;
     } else {
       const auto& w = need(c, n, "weight");
       const size_t want = one_d ? 3 : 4;
       if (w.shape.size() != want) c.fail(n, fmt::format("weight must be {}-D", want));
+      // Each dimension is at most 2^27 (the reader's limit), so these casts are exact.
       g.out_c = static_cast<uint32_t>(w.shape[0]);
       const uint32_t icg = static_cast<uint32_t>(w.shape[1]);
       g.k_h = one_d ? 1 : static_cast<uint32_t>(w.shape[2]);
       g.k_w = static_cast<uint32_t>(w.shape[one_d ? 2 : 3]);
+      if (g.out_c == 0) c.fail(n, "weight has 0 output channels (expected at least 1)");
+      if (icg == 0) c.fail(n, "weight has 0 input channels per group (expected at least 1)");
+      if (g.k_h == 0 || g.k_w == 0)
+        c.fail(n, fmt::format("weight has a {}x{} kernel (expected at least 1x1)", g.k_h, g.k_w));
       const nir::Array* groups = maybe(n, "groups");
-      g.groups = groups && !groups->data.empty() ? static_cast<uint32_t>(groups->data[0]) : 1;
-      if (g.groups == 0 || g.in_c % g.groups || g.out_c % g.groups || icg * g.groups != g.in_c)
+      g.groups =
+          groups ? static_cast<uint32_t>(one_int(c, n, "groups", *groups, 1, kMaxGeometry)) : 1;
+      if (g.in_c % g.groups || g.out_c % g.groups || uint64_t(icg) * g.groups != g.in_c)
         c.fail(n, fmt::format("weight {}x{}x.. with groups={} does not fit {} input channels",
                               g.out_c, icg, g.groups, g.in_c));
-      std::tie(g.stride_h, g.stride_w) = pair_of(c, n, "stride", 1, one_d);
-      std::tie(g.dil_h, g.dil_w) = pair_of(c, n, "dilation", 1, one_d);
+      std::tie(g.stride_h, g.stride_w) = pair_of(c, n, "stride", 1, 1, one_d);
+      std::tie(g.dil_h, g.dil_w) = pair_of(c, n, "dilation", 1, 1, one_d);
       if (auto ps = n.strings.find("padding"); ps != n.strings.end()) {
         if (ps->second == "valid") {
           g.pad_h = g.pad_w = 0;
         } else if (ps->second == "same") {
-          const uint32_t th = g.dil_h * (g.k_h - 1), tw = g.dil_w * (g.k_w - 1);
+          const uint64_t th = uint64_t(g.dil_h) * (g.k_h - 1), tw = uint64_t(g.dil_w) * (g.k_w - 1);
           if (th % 2 || tw % 2 || g.stride_h != 1 || g.stride_w != 1)
             c.fail(n,
                    "padding 'same' needs stride 1 and an odd kernel extent (PyTorch pads "
                    "asymmetrically otherwise)");
-          g.pad_h = th / 2, g.pad_w = tw / 2;
+          if (th / 2 > uint64_t(kMaxGeometry) || tw / 2 > uint64_t(kMaxGeometry))
+            c.fail(n, fmt::format("padding 'same' needs padding {}x{} (expected at most {})",
+                                  th / 2, tw / 2, kMaxGeometry));
+          g.pad_h = static_cast<uint32_t>(th / 2), g.pad_w = static_cast<uint32_t>(tw / 2);
         } else {
           c.fail(n, fmt::format("padding '{}' (expected 'same', 'valid' or integers)", ps->second));
         }
       } else {
-        std::tie(g.pad_h, g.pad_w) = pair_of(c, n, "padding", 0, one_d);
+        std::tie(g.pad_h, g.pad_w) = pair_of(c, n, "padding", 0, 0, one_d);
       }
       if (const nir::Array* is = maybe(n, "input_shape"); is && !is->data.empty()) {
-        const uint32_t ih = one_d ? 1 : static_cast<uint32_t>(is->data[0]);
-        const uint32_t iw = static_cast<uint32_t>(is->data[one_d ? 0 : is->data.size() - 1]);
+        const size_t last = is->data.size() - 1;
+        const auto ih = one_d ? 1 : int_value(c, n, "input_shape", *is, 0, 1, kMaxDim);
+        const auto iw = int_value(c, n, "input_shape", *is, one_d ? 0 : last, 1, kMaxDim);
         if (ih != g.in_h || iw != g.in_w)
           c.fail(n, fmt::format("input_shape ({}, {}) disagrees with the inferred input {}", ih, iw,
                                 shape_str(in)));
       }
       kernel = take_weights(c, n);
     }
+    // Strides and dilations are >= 1 here (pair_of), so the division is safe, and every term
+    // is small enough for int64.
     const int64_t oh = conv_out_dim(g.in_h, g.k_h, g.stride_h, g.pad_h, g.dil_h);
     const int64_t ow = conv_out_dim(g.in_w, g.k_w, g.stride_w, g.pad_w, g.dil_w);
-    if (oh < 1 || ow < 1 || g.stride_h == 0 || g.stride_w == 0)
+    if (oh < 1 || ow < 1)
       c.fail(n, fmt::format("kernel {}x{} does not fit input {}", g.k_h, g.k_w, shape_str(in)));
+    check_size(c, n, {g.out_c, uint64_t(oh), uint64_t(ow)}, "output");
     g.out_h = static_cast<uint32_t>(oh), g.out_w = static_cast<uint32_t>(ow);
-    LinOp op = pool ? pool_op(g, t == "AvgPool2d" ? 1.0 / (g.k_h * g.k_w) : 1.0)
+    LinOp op = pool ? pool_op(g, t == "AvgPool2d" ? 1.0 / (double(g.k_h) * g.k_w) : 1.0)
                     : conv_op(g, std::move(kernel));
     if (one_d) {
       op.in_shape = in;
@@ -280,6 +476,106 @@ void order_graph(Ctx& c, const std::string& input) {
       c.fail(*node, "not reachable from the input node (every node must lie on a path from it)");
 }
 
+// Static nodes compose into projections by walking back from each neuron layer through the
+// static nodes before it to the layers that feed them (paths_into, count_uses and bias_of in
+// import_nir recurse along that walk). Check, without recursion, that every walk ends and
+// stays small: no cycle of static nodes alone (a self-loop on a Linear, say: nothing on it
+// holds a value from one step to the next), at most kMaxStaticChain static nodes in a row
+// (which bounds the recursion's depth), at most kMaxPaths paths into one node.
+void check_static_paths(const Ctx& c) {
+  static const std::vector<std::string> kNone;
+  const auto list = [](const std::map<std::string, std::vector<std::string>>& m,
+                       const std::string& k) -> const std::vector<std::string>& {
+    auto it = m.find(k);
+    return it == m.end() ? kNone : it->second;
+  };
+  const auto is_static = [&](const std::string& name) {
+    return kStaticTypes.count(c.nodes.at(name)->type) > 0;
+  };
+  std::map<std::string, size_t> pending;  // static predecessors not yet visited (per edge)
+  std::map<std::string, uint64_t> depth, paths;
+  std::vector<std::string> ready;
+  for (const auto& [name, node] : c.nodes) {
+    if (!kStaticTypes.count(node->type)) continue;
+    const auto& ps = list(c.preds, name);
+    const auto k = static_cast<size_t>(std::count_if(ps.begin(), ps.end(), is_static));
+    pending[name] = k;
+    if (k == 0) ready.push_back(name);
+  }
+  while (!ready.empty()) {
+    const std::string name = std::move(ready.back());
+    ready.pop_back();
+    uint64_t d = 0, np = 0;
+    for (const auto& p : list(c.preds, name)) {
+      if (is_static(p)) {
+        d = std::max(d, depth[p]);
+        np += paths[p];
+      } else {
+        np += 1;  // a layer (the Input or a neuron node)
+      }
+      np = std::min(np, kMaxPaths + 1);
+    }
+    const nir::Node& n = *c.nodes.at(name);
+    depth[name] = d + 1;
+    paths[name] = np;
+    if (d + 1 > kMaxStaticChain)
+      c.fail(n, fmt::format("is static node number {} in a row without a neuron layer between "
+                            "(expected at most {})",
+                            d + 1, kMaxStaticChain));
+    if (np > kMaxPaths)
+      c.fail(n, fmt::format("more than {} paths from neuron layers reach it through static "
+                            "nodes (each would become a projection)",
+                            kMaxPaths));
+    for (const auto& s : list(c.succs, name))
+      if (is_static(s) && --pending[s] == 0) ready.push_back(s);
+  }
+  for (const auto& [start, k] : pending) {
+    if (k == 0) continue;
+    // Every static predecessor left pending lies on or after a cycle of static nodes:
+    // walk back along such predecessors until a node repeats.
+    std::vector<std::string> walk{start};
+    std::map<std::string, size_t> seen{{start, 0}};
+    for (;;) {
+      const auto& ps = list(c.preds, walk.back());
+      const auto p = std::find_if(ps.begin(), ps.end(),
+                                  [&](const std::string& q) { return is_static(q) && pending[q]; });
+      if (p == ps.end()) break;  // cannot happen: a pending node has a pending static pred
+      if (auto it = seen.find(*p); it != seen.end()) {
+        std::string cycle = *p;
+        for (size_t i = walk.size(); i-- > it->second;) cycle += " -> " + walk[i];
+        c.fail(*c.nodes.at(*p),
+               fmt::format("lies on a cycle of static nodes only ({}): no neuron on it holds a "
+                           "value from one step to the next (expected a neuron node on every "
+                           "cycle)",
+                           cycle));
+      }
+      seen[*p] = walk.size();
+      walk.push_back(*p);
+    }
+  }
+  // Every path into a neuron or Output node becomes one projection (duplicate edges too).
+  for (const auto& [name, node] : c.nodes) {
+    if (kStaticTypes.count(node->type) || node->type == "Input") continue;
+    uint64_t np = 0;
+    for (const auto& p : list(c.preds, name))
+      np = std::min(np + (is_static(p) ? paths[p] : 1), kMaxPaths + 1);
+    if (np > kMaxPaths)
+      c.fail(*node, fmt::format("more than {} paths from neuron layers reach it (each would "
+                                "become a projection)",
+                                kMaxPaths));
+  }
+}
+
+// Reads a weight matrix left in the file once, so that its values are checked
+// (RowReader::read) even when no projection reads it.
+void check_stored(const nir::StoredMatrix& m) {
+  nir::RowReader reader(m);
+  const uint64_t block = nir::rows_per_block(m);
+  std::vector<double> buf(block * m.cols);
+  for (uint64_t b = 0; b < m.rows; b += block)
+    reader.read(b, std::min(m.rows, b + block), buf.data());
+}
+
 // The weight matrix of a Linear or Affine node is the only array import can leave in the file
 // (nir::ReadOptions): it becomes a fc projection's weights as it is. Every other array is read.
 void load_unstreamed(nir::Graph& g) {
@@ -305,7 +601,17 @@ bool has_subgraph(const nir::Graph& g) {
 }  // namespace
 
 Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOptions& opt) {
-  nir::Graph graph = has_subgraph(graph_in) ? nir::flatten(graph_in) : std::move(graph_in);
+  check_dt(opt, file);
+  nir::Graph graph;
+  if (has_subgraph(graph_in)) {
+    try {
+      graph = nir::flatten(graph_in);
+    } catch (const isa::InputError& e) {  // flatten knows no file name
+      throw isa::InputError(fmt::format("{}: {}", file, e.what()));
+    }
+  } else {
+    graph = std::move(graph_in);
+  }
   load_unstreamed(graph);
   Ctx c{file, opt, {}, {}, {}, {}, {}, {}};
   std::string input;
@@ -319,6 +625,7 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
     } else if (n.type != "Output" && !kNeuronTypes.count(n.type) && !kStaticTypes.count(n.type)) {
       c.fail(n, fmt::format("the chip cannot run this node type (supported: {})", kSupported));
     }
+    check_floats(c, n);
   }
   if (input.empty()) throw isa::InputError(fmt::format("{}: the graph has no Input node", file));
   for (const auto& [src, dst] : graph.edges) {
@@ -326,11 +633,20 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
       if (!c.nodes.count(*name))
         throw isa::InputError(fmt::format("{}: edge ({}, {}) names a node '{}' that does not exist",
                                           file, src, dst, *name));
+    if (const nir::Node& s = *c.nodes[src]; s.type == "Output")
+      c.fail(s, fmt::format("has an edge to '{}' (an Output node ends the graph: no edge may "
+                            "leave it)",
+                            dst));
+    if (const nir::Node& d = *c.nodes[dst]; d.type == "Input")
+      c.fail(d, fmt::format("has an edge from '{}' (the Input node starts the graph: no edge may "
+                            "enter it)",
+                            src));
     c.succs[src].push_back(dst);
     c.preds[dst].push_back(src);
   }
   for (auto& [k, v] : c.succs) std::sort(v.begin(), v.end());
   order_graph(c, input);
+  check_static_paths(c);
 
   // Shapes, in topological order (back edges carry a shape already known).
   Network net;
@@ -357,6 +673,16 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
       }
       if (!have) c.fail(n, "has no input");
     }
+    if (n.type == "Output")
+      if (const nir::Array* os = maybe(n, "shape")) {
+        // Exporters leak batch/time dims ([1,1,1] for one neuron: NIR.md §5.5): compare the
+        // element count only.
+        const std::vector<uint32_t> want = to_shape(c, n, *os);
+        if (shape_size(want) != shape_size(in_shape))
+          c.fail(n, fmt::format("shape {} ({} elements) does not match its input {} ({} elements)",
+                                shape_str(want), shape_size(want), shape_str(in_shape),
+                                shape_size(in_shape)));
+      }
     if (kStaticTypes.count(n.type)) {
       op_of[name] = static_op(c, n, in_shape);
       c.out_shape[name] = op_of[name].out_shape;
@@ -443,6 +769,9 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
       for (const auto& p : c.preds[name])
         if (n.type != "Output" || !layer_of.count(p)) count_uses(p);
   }
+  // A weight matrix left in the file that no path reads is still checked.
+  for (const auto& [name, op] : op_of)
+    if (op.stored && !uses.count(name)) check_stored(*op.stored);
   for (const auto& name : c.order) {
     const nir::Node& n = *c.nodes[name];
     if (!kNeuronTypes.count(n.type)) continue;
@@ -533,7 +862,8 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
         l.inputs.push_back(std::move(pr));
       }
       l.nir.bias = bias_of(p);
-      l.nir.tau.assign(l.size, -1.0);  // marks "forget every step" for discretise
+      l.readout = true;  // discretise: forgets every step
+      l.nir.tau.assign(l.size, 0.0);
       l.nir.r.assign(l.size, 1.0);
       l.nir.v_leak.assign(l.size, 0.0);
       net.layers.push_back(std::move(l));

@@ -17,6 +17,7 @@ namespace {
 constexpr int kMaxDepth = 16;                       // nested NIRGraph levels
 constexpr int64_t kMaxElements = int64_t(1) << 27;  // per dataset (1 GiB of doubles)
 constexpr size_t kMaxNodes = size_t(1) << 20;       // over the whole file
+constexpr int64_t kMaxEdges = int64_t(1) << 20;     // per graph (duplicates count)
 
 const char* filter_name(H5Z_filter_t id) {
   switch (id) {
@@ -37,6 +38,56 @@ const char* filter_name(H5Z_filter_t id) {
     default:
       return "unknown";
   }
+}
+
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF).
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// `s` with every byte that is not printable ASCII written as \xNN (for messages about
+// names that are not valid UTF-8).
+std::string escaped(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7F) {
+      out += ch;
+    } else {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 class Reader {
@@ -93,27 +144,28 @@ class Reader {
   }
 
   // The names of a group's links, in name order; only hard links are accepted (a soft or
-  // external link could point anywhere, even into another file).
+  // external link could point anywhere, even into another file). One iteration over the
+  // group: looking links up by index costs a walk of the group's index per link, which made
+  // a file of 10,000 nodes take minutes.
   std::vector<std::string> links(hid_t g, const std::string& path) const {
-    H5G_info_t ginfo;
-    if (H5Gget_info(g, &ginfo) < 0) fail(path, "cannot list group" + h5::last_error());
-    std::vector<std::string> out;
-    for (hsize_t i = 0; i < ginfo.nlinks; ++i) {
-      ssize_t len =
-          H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-      if (len < 0) fail(path, "cannot list group" + h5::last_error());
-      std::string name(static_cast<size_t>(len) + 1, '\0');
-      H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
-                         H5P_DEFAULT);
-      name.resize(static_cast<size_t>(len));
-      H5L_info_t linfo;
-      if (H5Lget_info_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, &linfo, H5P_DEFAULT) < 0)
-        fail(path + "/" + name, "cannot read link" + h5::last_error());
-      if (linfo.type != H5L_TYPE_HARD)
-        fail(path + "/" + name, "is a soft or external link (expected a group or dataset)");
-      out.push_back(std::move(name));
-    }
-    return out;
+    struct Listing {
+      std::vector<std::string> names;
+      std::vector<bool> hard;
+    } listing;
+    const auto collect = [](hid_t, const char* name, const H5L_info_t* info, void* data) -> herr_t {
+      auto* l = static_cast<Listing*>(data);
+      l->names.emplace_back(name);
+      l->hard.push_back(info->type == H5L_TYPE_HARD);
+      return 0;
+    };
+    hsize_t idx = 0;
+    if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &listing) < 0)
+      fail(path, "cannot list group" + h5::last_error());
+    for (size_t i = 0; i < listing.names.size(); ++i)
+      if (!listing.hard[i])
+        fail(path + "/" + listing.names[i],
+             "is a soft or external link (expected a group or dataset)");
+    return std::move(listing.names);
   }
 
   // Shape of a dataset: {} for a scalar dataspace.
@@ -138,10 +190,17 @@ class Reader {
     return shape;
   }
 
-  // Fails clearly when the dataset needs a filter this HDF5 build lacks (lzf, szip, ...).
+  // Fails clearly when the dataset needs a filter this HDF5 build lacks (lzf, szip, ...), or
+  // keeps its data outside the file (external storage or a virtual dataset could read any
+  // file, /dev/urandom included).
   void check_filters(hid_t d, const std::string& path) const {
     h5::Id dcpl = h5::plist(H5Dget_create_plist(d));
     if (!dcpl.valid()) fail(path, "cannot read dataset properties" + h5::last_error());
+    if (H5Pget_external_count(dcpl.get()) != 0)
+      fail(path, "keeps its data in external files (expected the data inside the NIR file)");
+    if (H5Pget_layout(dcpl.get()) == H5D_VIRTUAL)
+      fail(path,
+           "is a virtual dataset mapping other files (expected the data inside the NIR file)");
     int n = H5Pget_nfilters(dcpl.get());
     for (int i = 0; i < n; ++i) {
       unsigned flags = 0, config = 0;
@@ -155,6 +214,30 @@ class Reader {
                        "), which this HDF5 library does not provide (expected gzip or no "
                        "compression)");
     }
+  }
+
+  // A chunked dataset stores every chunk (HDF5 reports compressed chunks as "partly
+  // allocated", so count them): missing chunks read as fill values.
+  void check_chunks(hid_t d, const std::vector<int64_t>& shape, const std::string& path) const {
+    h5::Id dcpl = h5::plist(H5Dget_create_plist(d));
+    if (!dcpl.valid()) fail(path, "cannot read dataset properties" + h5::last_error());
+    if (H5Pget_layout(dcpl.get()) != H5D_CHUNKED || shape.empty()) return;
+    std::vector<hsize_t> chunk(shape.size());
+    if (H5Pget_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()) !=
+        static_cast<int>(chunk.size()))
+      fail(path, "cannot read chunk sizes" + h5::last_error());
+    hsize_t expected = 1;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (chunk[i] == 0) fail(path, "has a chunk dimension of 0");
+      expected *= (static_cast<hsize_t>(shape[i]) + chunk[i] - 1) / chunk[i];
+    }
+    hsize_t stored = 0;
+    h5::Id space = h5::space(H5Dget_space(d));
+    if (!space.valid() || H5Dget_num_chunks(d, space.get(), &stored) < 0)
+      fail(path, "cannot count chunks" + h5::last_error());
+    if (stored < expected)
+      fail(path, "stores " + std::to_string(stored) + " of its " + std::to_string(expected) +
+                     " chunks (expected the data in the file)");
   }
 
   // All elements of a string dataset (variable- or fixed-length), in row-major order.
@@ -215,12 +298,20 @@ class Reader {
     a.shape = shape_of(d, path);
     a.integer = cls == H5T_INTEGER;
     if (a.size() == 0) return a;
+    // A dataset whose data were never written reads as fill values: a few bytes of file could
+    // otherwise ask for gigabytes (issue 24: hard-linked, never-written 2^27-element datasets).
+    H5D_space_status_t status;
+    if (H5Dget_space_status(d, &status) < 0) fail(path, "cannot read dataset" + h5::last_error());
+    if (status == H5D_SPACE_STATUS_NOT_ALLOCATED)
+      fail(path, "declares " + std::to_string(a.size()) +
+                     " elements but stores none (expected the data in the file)");
+    check_chunks(d, a.shape, path);
     check_filters(d, path);
     if (options_.leave_in_file_elements > 0 && a.shape.size() >= 2 &&
         a.size() >= options_.leave_in_file_elements) {
       const auto rows = static_cast<uint64_t>(a.shape[0]);
       a.stored = std::make_shared<const StoredMatrix>(
-          StoredMatrix{file_, path, rows, static_cast<uint64_t>(a.size()) / rows});
+          StoredMatrix{file_, path, rows, static_cast<uint64_t>(a.size()) / rows, {}});
       return a;
     }
     a.data.resize(static_cast<size_t>(a.size()));
@@ -247,6 +338,9 @@ class Reader {
     if (n == 0 && !shape.empty()) return {};
     if (shape.size() != 2 || shape[1] != 2)
       fail(path + "/edges", "expected (E, 2) strings (source, target)");
+    if (shape[0] > kMaxEdges)  // before reading: 3 M compressed duplicates once took 2.6 GB
+      fail(path + "/edges", "has " + std::to_string(shape[0]) + " rows (expected at most " +
+                                std::to_string(kMaxEdges) + " edges)");
     std::vector<std::string> flat = read_strings(d.get(), ftype.get(), n, path + "/edges");
     std::vector<std::pair<std::string, std::string>> edges;
     for (size_t i = 0; i + 1 < flat.size(); i += 2) edges.emplace_back(flat[i], flat[i + 1]);
@@ -263,6 +357,8 @@ class Reader {
       fail(path, "missing dataset 'type' (expected the NIR node type, e.g. \"LIF\")");
     h5::Id td = open_dataset(g.get(), "type", path + "/type");
     node.type = read_scalar_string(td.get(), path + "/type");
+    if (!valid_utf8(node.type))
+      fail(path + "/type", "'" + escaped(node.type) + "' is not valid UTF-8 (expected a NIR type)");
     if (node.type == "NIRGraph") {
       node.subgraph = std::make_shared<Graph>(read_graph(g.get(), path, depth + 1));
       return node;
@@ -297,13 +393,22 @@ class Reader {
     if (!has_link(g, "nodes", path)) fail(path, "missing group 'nodes' (expected a NIRGraph)");
     Graph graph;
     h5::Id nodes = open_group(g, "nodes", path + "/nodes");
-    for (const std::string& name : links(nodes.get(), path + "/nodes"))
+    for (const std::string& name : links(nodes.get(), path + "/nodes")) {
+      // Names become layer names in reports (JSON) and messages: UTF-8 only.
+      if (!valid_utf8(name))
+        fail(path + "/nodes/" + escaped(name),
+             "node name is not valid UTF-8 (expected UTF-8 text)");
       graph.nodes.push_back(read_node(nodes.get(), name, path + "/nodes/" + name, depth));
+    }
     std::sort(graph.nodes.begin(), graph.nodes.end(),
               [](const Node& a, const Node& b) { return a.name < b.name; });
     graph.edges = read_edges(g, path);
     check_edges(graph, path + "/edges");
     return graph;
+  }
+
+  static std::string shown(const std::string& name) {
+    return valid_utf8(name) ? name : escaped(name);
   }
 
   // Every endpoint names a node of this graph, or "<subgraph>.<node>" inside a nested one.
@@ -319,8 +424,8 @@ class Reader {
     for (size_t i = 0; i < g.edges.size(); ++i)
       for (const std::string* end : {&g.edges[i].first, &g.edges[i].second})
         if (!known(*end))
-          fail(path, "row " + std::to_string(i) + " (" + g.edges[i].first + ", " +
-                         g.edges[i].second + "): no node named '" + *end + "'");
+          fail(path, "row " + std::to_string(i) + " (" + shown(g.edges[i].first) + ", " +
+                         shown(g.edges[i].second) + "): no node named '" + shown(*end) + "'");
   }
 
   std::string file_;

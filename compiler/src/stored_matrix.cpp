@@ -1,6 +1,7 @@
 #include "compiler/stored_matrix.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "isa/error.h"
 #include "nir_hdf5.h"
@@ -49,6 +50,17 @@ void RowReader::read(uint64_t begin, uint64_t end, double* out) {
               out) < 0)
     throw isa::InputError(m_.file + ": " + m_.dataset + ": cannot read rows " +
                           std::to_string(begin) + ".." + std::to_string(end) + h5::last_error());
+  for (hsize_t k = 0; k < n; ++k)
+    if (!std::isfinite(out[k])) [[unlikely]] {
+      const uint64_t cols = std::max<uint64_t>(m_.cols, 1);
+      throw isa::InputError(m_.file + ": " + (m_.label.empty() ? m_.dataset : m_.label) + "[" +
+                            std::to_string(begin + k / cols) + ", " + std::to_string(k % cols) +
+                            "] is " +
+                            (std::isnan(out[k]) ? "NaN"
+                             : out[k] > 0       ? "+Inf"
+                                                : "-Inf") +
+                            " (expected a finite number)");
+    }
 }
 
 uint64_t rows_per_block(const StoredMatrix& m, uint64_t bytes) {

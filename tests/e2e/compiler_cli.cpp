@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <fmt/core.h>
+
+#include <filesystem>
+#include <limits>
 #include "compiler/nir.h"
 #include "compiler/nir_build.h"
 
@@ -111,6 +114,33 @@ TEST_CASE("e2e compile: dynamics without --dt is a clear error") {
       spikechip(fmt::format("compile '{}'", testutil::source("workloads/examples/bars.nir")));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("--dt"));
+}
+
+TEST_CASE("e2e compile: a NaN threshold or a bad --dt is bad input (exit 2) with its place") {
+  compiler::nir::Graph g;
+  g.nodes = {b::input("input", {4}), b::linear("fc", 4, 4, std::vector<double>(16, 0.5)),
+             b::lif("lif1", {4}, 1e-2, 1.0, 0.0, 1.0), b::output("output", {4})};
+  g.nodes[2].arrays.at("v_threshold").data[3] = std::numeric_limits<double>::quiet_NaN();
+  b::chain(g, {"input", "fc", "lif1", "output"});
+  const auto dir = testutil::fresh_dir("nan_threshold");
+  const std::string model = (dir / "model.nir").string();
+  compiler::nir::write_file(g, model);
+  const auto r =
+      spikechip(fmt::format("compile '{}' --dt 1e-3 -o '{}/m.scb'", model, dir.string()));
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains(model + ": node 'lif1' (LIF): v_threshold[3] is NaN "
+                                            "(expected a finite number)"));
+  CHECK(!std::filesystem::exists(dir / "m.scb"));
+
+  g.nodes[2].arrays.at("v_threshold").data[3] = 1.0;
+  compiler::nir::write_file(g, model);
+  const auto bad_dt = spikechip(fmt::format("compile '{}' --dt=-1e-3", model));
+  CHECK(bad_dt.exit_code == 2);
+  CHECK_THAT(bad_dt.err, Catch::Contains(model + ": --dt -0.001: expected a positive finite"));
+  const auto nan_dt = spikechip(fmt::format("compile '{}' --dt nan", model));
+  CHECK(nan_dt.exit_code == 2);
+  CHECK_THAT(nan_dt.err, Catch::Contains(model + ": --dt NaN: expected a positive finite"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("e2e golden: the bundled workload gives a report, predictions and accuracy") {

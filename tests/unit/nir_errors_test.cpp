@@ -254,3 +254,133 @@ TEST_CASE("nir: truncated files and memory images fail cleanly", "[nir]") {
   CHECK_THROWS_WITH(nir::read_memory("", 0, "empty.nir"),
                     Catch::Equals("empty.nir: not an HDF5 file (expected a NIR graph)"));
 }
+
+TEST_CASE("nir: datasets stored outside the file (HDF5 external storage) are refused", "[nir]") {
+  std::string path = temp_path("external");
+  std::string outside = temp_path("outside_data");
+  std::ofstream(outside, std::ios::binary) << std::string(64, '\x3f');
+  {
+    RawFile f(path);
+    raw_graph(f);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    REQUIRE(H5Pset_external(dcpl, outside.c_str(), 0, 16) >= 0);
+    f.floats("/node/nodes/lif/tau", {4}, {1, 2, 3, 4}, dcpl);
+    H5Pclose(dcpl);
+  }
+  CHECK(message_of(path) == path +
+                                ": /node/nodes/lif/tau: keeps its data in external files (expected "
+                                "the data inside the NIR file)");
+  std::filesystem::remove(path);
+  std::filesystem::remove(outside);
+}
+
+TEST_CASE("nir: an edge list longer than 2^20 rows is refused before it is read", "[nir]") {
+  std::string path = temp_path("many_edges");
+  {
+    RawFile f(path);
+    raw_graph(f);
+    H5Ldelete(f.file, "/node/edges", H5P_DEFAULT);
+    // 2^20 + 1 rows, chunked and deflated: a small file (the data is never written, so every
+    // string reads as empty; the reader must refuse it from the shape alone).
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    hsize_t dims[2] = {(hsize_t(1) << 20) + 1, 2}, chunk[2] = {4096, 2};
+    hid_t s = H5Screate_simple(2, dims, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 2, chunk);
+    H5Pset_deflate(dcpl, 4);
+    hid_t d = H5Dcreate2(f.file, "/node/edges", t, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(s);
+    H5Tclose(t);
+  }
+  CHECK(std::filesystem::file_size(path) < 100000);
+  CHECK(message_of(path) ==
+        path + ": /node/edges: has 1048577 rows (expected at most 1048576 edges)");
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("nir: node names and types must be UTF-8", "[nir]") {
+  std::string path = temp_path("latin1");
+  {
+    RawFile f(path);
+    raw_graph(f);
+    f.group("/node/nodes/caf\xe9");  // Latin-1 'é': not UTF-8
+    f.strings("/node/nodes/caf\xe9/type", {}, {"LIF"});
+  }
+  CHECK(message_of(path) ==
+        path + ": /node/nodes/caf\\xe9: node name is not valid UTF-8 (expected UTF-8 text)");
+  std::filesystem::remove(path);
+
+  std::string type = temp_path("bad_type");
+  {
+    RawFile f(type);
+    raw_graph(f, false);
+    f.strings("/node/nodes/lif/type", {}, {"L\xc0\xafIF"});  // overlong '/'
+  }
+  CHECK(message_of(type) == type +
+                                ": /node/nodes/lif/type: 'L\\xc0\\xafIF' is not valid UTF-8 "
+                                "(expected a NIR type)");
+  std::filesystem::remove(type);
+
+  std::string good = temp_path("utf8");
+  {
+    RawFile f(good);
+    raw_graph(f);
+    f.group("/node/nodes/caf\xc3\xa9");  // UTF-8 'é'
+    f.strings("/node/nodes/caf\xc3\xa9/type", {}, {"Output"});
+  }
+  CHECK(nir::read_file(good).find("caf\xc3\xa9"));
+  std::filesystem::remove(good);
+}
+
+TEST_CASE("nir: a dataset that declares data it never stored is refused before it is read",
+          "[nir]") {
+  std::string path = temp_path("unwritten");
+  {
+    RawFile f(path);
+    raw_graph(f);
+    hsize_t n = hsize_t(1) << 27;  // 1 GiB of doubles once read; the file stays small
+    hid_t s = H5Screate_simple(1, &n, nullptr);
+    hid_t d = H5Dcreate2(f.file, "/node/nodes/lif/tau", H5T_IEEE_F32LE, s, H5P_DEFAULT, H5P_DEFAULT,
+                         H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    H5Dclose(d);
+    H5Sclose(s);
+    REQUIRE(H5Lcreate_hard(f.file, "/node/nodes/lif/tau", f.file, "/node/nodes/lif/r", H5P_DEFAULT,
+                           H5P_DEFAULT) >= 0);
+  }
+  CHECK(std::filesystem::file_size(path) < 100000);
+  CHECK(message_of(path) == path +
+                                ": /node/nodes/lif/r: declares 134217728 elements but stores "
+                                "none (expected the data in the file)");
+  std::filesystem::remove(path);
+
+  std::string part = temp_path("one_chunk");
+  {
+    RawFile f(part);
+    raw_graph(f);
+    hsize_t n = hsize_t(1) << 27, chunk = 1024, one = 1024, start = 0;
+    hid_t s = H5Screate_simple(1, &n, nullptr);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, &chunk);
+    hid_t d = H5Dcreate2(f.file, "/node/nodes/lif/tau", H5T_IEEE_F32LE, s, H5P_DEFAULT, dcpl,
+                         H5P_DEFAULT);
+    REQUIRE(d >= 0);
+    std::vector<float> v(1024, 1.0f);
+    hid_t mem = H5Screate_simple(1, &one, nullptr);
+    H5Sselect_hyperslab(s, H5S_SELECT_SET, &start, nullptr, &one, nullptr);
+    REQUIRE(H5Dwrite(d, H5T_NATIVE_FLOAT, mem, s, H5P_DEFAULT, v.data()) >= 0);
+    H5Sclose(mem);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(s);
+  }
+  CHECK(message_of(part) ==
+        part +
+            ": /node/nodes/lif/tau: stores 1 of its 131072 chunks (expected the data in the "
+            "file)");
+  std::filesystem::remove(part);
+}

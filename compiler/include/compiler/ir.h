@@ -71,6 +71,9 @@ struct Layer {
   uint32_t size = 0;
   NeuronKind kind = NeuronKind::input;
   bool is_output = false;
+  // A static path into an Output node (import): a leaky integrator that forgets every step
+  // (v = input). Its nir.tau is 0 and means nothing.
+  bool readout = false;
   isa::ResetMode reset = isa::ResetMode::to_value;
   isa::Compare compare = isa::Compare::gt;
   uint8_t spike_bits = 1;

@@ -49,6 +49,10 @@ struct CompileOptions {
 // value: its weight arrays move into the network instead of being copied (pass an rvalue).
 Network import_nir(nir::Graph graph, const std::string& file, const CompileOptions& opt);
 
+// opt.dt is 0 (not given) or a positive finite number; otherwise isa::InputError
+// "FILE: --dt VALUE: expected a positive finite time step ...". import_nir and discretise call it.
+void check_dt(const CompileOptions& opt, const std::string& file);
+
 // Continuous-time parameters -> per-step decay, gain and bias for opt.dt; weights multiplied
 // by each target neuron's input gain.
 Network discretise(Network net, const std::string& file, const CompileOptions& opt);

@@ -15,6 +15,9 @@ struct StoredMatrix {
   std::string file;     // path of the HDF5 file
   std::string dataset;  // HDF5 path of the dataset, e.g. "/node/nodes/fc1/weight"
   uint64_t rows = 0, cols = 0;
+  // What the matrix is, for messages: "node 'fc1' (Linear): weight" (the import sets it);
+  // messages use `dataset` when it is empty.
+  std::string label;
 };
 
 // Reads row ranges of one stored matrix as double (the conversion read_file makes), keeping
@@ -27,7 +30,9 @@ class RowReader {
   RowReader(const RowReader&) = delete;
   RowReader& operator=(const RowReader&) = delete;
 
-  // Rows [begin, end) into out[0 .. (end - begin) * cols).
+  // Rows [begin, end) into out[0 .. (end - begin) * cols). Every value read is checked to be
+  // finite (one pass over the block, as it is read): NaN or +-Inf throws isa::InputError
+  // naming the file, the matrix and the element [row, column].
   void read(uint64_t begin, uint64_t end, double* out);
 
  private:
