@@ -2,16 +2,21 @@
 // timing-only changes, point validation by the arch loader, the Pareto front, results files.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "isa/error.h"
 #include "sweep/engine.h"
 #include "sweep/identity.h"
+#include "sweep/metrics.h"
 #include "sweep/pareto.h"
 #include "sweep/plan.h"
 #include "sweep/results.h"
+#include "sweep/shard.h"
 
 namespace {
 
@@ -143,4 +148,66 @@ TEST_CASE("sweep results: CSV quoting, error lines, content hashes") {
   CHECK(sweep::hash_path(d.string()) != h1);
   CHECK(sweep::hash_path((d / "a").string()) == sweep::hash_text("x"));
   CHECK_THROWS_AS(sweep::hash_path((d / "nope").string()), isa::InputError);
+}
+
+TEST_CASE("sweep shards: --shard I/N, SLURM_ARRAY_* (from any minimum), round robin") {
+  unsetenv("SLURM_ARRAY_TASK_ID");
+  unsetenv("SLURM_ARRAY_TASK_COUNT");
+  unsetenv("SLURM_ARRAY_TASK_MIN");
+  CHECK_FALSE(sweep::shard_from(""));
+  const auto s = sweep::shard_from("1/3");
+  REQUIRE(s);
+  CHECK(sweep::shard_points(8, s) == std::vector<size_t>{1, 4, 7});
+  CHECK(sweep::shard_points(3, std::nullopt) == std::vector<size_t>{0, 1, 2});
+  for (const char* bad : {"3/3", "1", "a/3", "1/0", "-1/3", "1/3x"})
+    CHECK_THROWS_AS(sweep::shard_from(bad), isa::InputError);
+  setenv("SLURM_ARRAY_TASK_ID", "4", 1);
+  setenv("SLURM_ARRAY_TASK_COUNT", "4", 1);
+  setenv("SLURM_ARRAY_TASK_MIN", "1", 1);
+  const auto e = sweep::shard_from("");
+  REQUIRE(e);
+  CHECK(e->index == 3);
+  CHECK(e->count == 4);
+  CHECK(sweep::shard_from("0/2")->index == 0);  // --shard wins
+  setenv("SLURM_ARRAY_TASK_ID", "5", 1);
+  CHECK_THROWS_AS(sweep::shard_from(""), isa::InputError);
+  unsetenv("SLURM_ARRAY_TASK_ID");
+  unsetenv("SLURM_ARRAY_TASK_COUNT");
+  unsetenv("SLURM_ARRAY_TASK_MIN");
+}
+
+TEST_CASE("sweep results: rows in grid order, pareto over ok rows, the front as a table") {
+  auto p = plan_of(
+      "axes: {core.n_pe: [1, 2, 4]}\nobjectives: {energy.total_pj: min, "
+      "latency.total_cycles: min}\n");
+  const auto& cols = sweep::metric_columns();
+  const auto col = [&](std::string_view name) {
+    return size_t(std::find(cols.begin(), cols.end(), name) - cols.begin());
+  };
+  std::vector<sweep::Row> rows(3);
+  for (size_t i = 0; i < 3; ++i) {
+    rows[i].index = i;
+    rows[i].id = p.points[i].id;
+    rows[i].values = p.points[i].values;
+    rows[i].metrics.assign(cols.size(), std::nullopt);
+    rows[i].status = "ok";
+  }
+  rows[0].metrics[col("energy.total_pj")] = 10;
+  rows[0].metrics[col("latency.total_cycles")] = 300;
+  rows[1].metrics[col("energy.total_pj")] = 12;
+  rows[1].metrics[col("latency.total_cycles")] = 200;
+  rows[2].status = "layer 'x' does not fit, by 3";
+  sweep::mark_pareto(p, rows);
+  CHECK(rows[0].pareto == std::optional<bool>(true));
+  CHECK(rows[1].pareto == std::optional<bool>(true));
+  CHECK_FALSE(rows[2].pareto);
+  const std::string csv = sweep::results_csv(p, rows);
+  CHECK(csv.rfind("point,status,core.n_pe,accuracy,", 0) == 0);
+  CHECK_THAT(csv, Catch::Contains(rows[0].id + ",ok,1,,300,"));
+  CHECK_THAT(csv, Catch::Contains(rows[2].id + ",\"layer 'x' does not fit, by 3\",4,,,"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
+  const std::string table = sweep::pareto_table(p, rows);
+  CHECK_THAT(table, Catch::Contains("Pareto front (2 of 3 points)"));
+  CHECK_THAT(table, Catch::Contains("energy.total_pj (min)"));
+  CHECK_THAT(sweep::results_json(p, rows), Catch::Contains("\"failed\": 1"));
 }
