@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "compiler/nir.h"
 #include "compiler/weight_blocks.h"
@@ -81,6 +82,44 @@ void drop_float_weights(Network& net) {
     for (auto& p : l.inputs) release_float_weights(p);
 }
 
+// The input fixed point: the user's, or chosen from the inputs the program will run. Either
+// way its error on those inputs is reported, and a lossy one is a warning.
+void choose_input_fixed_point(Network& net, const arch::ArchConfig& arch, const CompileOptions& opt,
+                              CompileResult& r) {
+  if (!opt.input_values) return;  // no inputs: the option's bits or 0 (import_nir set them)
+  const std::span<const float> values = opt.input_values(net.layers.at(0).shape);
+  const uint32_t bits = opt.input_frac_bits.has_value()
+                            ? *opt.input_frac_bits
+                            : choose_input_frac_bits(values, arch.core.input_bits);
+  net.input_frac_bits = bits;
+  InputQuantReport q = measure_input_quantisation(values, bits, arch.core.input_bits);
+  q.chosen_by = opt.input_frac_bits.has_value() ? "option" : "inputs";
+  if (q.relative_error() > kInputWarnRelativeError) {
+    std::string hint;
+    if (q.saturated > 0) {  // even 0 fraction bits overflow the payload: widen it
+      uint32_t bits = arch.core.input_bits;
+      const double largest = std::nearbyint(std::ldexp(q.range, static_cast<int>(q.frac_bits)));
+      while (bits < 31 && largest > std::ldexp(1.0, static_cast<int>(bits)) - 1) ++bits;
+      constexpr uint32_t kMaxInputBits = 16;  // arch schema: core.input_bits in 1..16
+      hint = bits <= kMaxInputBits
+                 ? fmt::format("; --set core.input_bits={} holds the largest value", bits)
+                 : fmt::format(
+                       "; the largest value needs {} bits, more than core.input_bits "
+                       "can be ({}): scale the inputs down",
+                       bits, kMaxInputBits);
+    } else if (opt.input_frac_bits.has_value()) {
+      hint = "; leave --input-frac-bits out to have it chosen from the inputs";
+    } else {
+      hint = fmt::format("; core.input_bits = {} limits the resolution", arch.core.input_bits);
+    }
+    r.warnings.push_back(
+        fmt::format("the inputs lose {:.3g} % of their range to the fixed point "
+                    "(more than {} %): {}{}",
+                    100 * q.relative_error(), 100 * kInputWarnRelativeError, describe(q), hint));
+  }
+  r.input_quant = q;
+}
+
 }  // namespace
 
 CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch, uint64_t arch_hash,
@@ -91,7 +130,9 @@ CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch,
   // quantise reads them in row blocks, one layer after the other.
   nir::ReadOptions read;
   if (!opt.keep_float_net) read.leave_in_file_elements = opt.stream_weight_elements;
-  r.float_net = discretise(import_nir(nir::read_file(path, read), path, opt), path, opt);
+  Network imported = import_nir(nir::read_file(path, read), path, opt);
+  choose_input_fixed_point(imported, arch, opt, r);
+  r.float_net = discretise(std::move(imported), path, opt);
   check_support(r.float_net, arch, path);
   if (arch.core.weight_layout != arch::WeightLayout::dense)
     r.warnings.push_back(fmt::format(

@@ -2,7 +2,8 @@
 //
 // Forward Euler (the default, as snnTorch, Norse, SpikingJelly and the Lava script assume) of
 // tau dv/dt = (v_leak - v) + R I gives v' = (1 - a) v + a v_leak + a R I with a = dt/tau;
-// `exact` uses a = 1 - exp(-dt/tau) (Sinabs/Rockpool-style decay) with the same input gain.
+// `exact` uses a = 1 - exp(-dt/tau) with the same input gain; `exact_unscaled` is what Sinabs
+// and Rockpool compute: that decay, and the input added as it comes (r ignored, gain 1).
 // IF/I: v' = v + dt R I. CubaLIF: the current is kept in membrane units (u = a_m R I), so
 // u' = (1 - a_s) u + a_m R a_s w_in S and v' = (1 - a_m) v + a_m v_leak + u', which is
 // Loihi's CUBA neuron and reproduces snnTorch's Synaptic exactly (r = tau/dt, w_in = tau_syn/dt).
@@ -19,6 +20,11 @@ namespace {
 
 double step_fraction(double dt, double tau, Discretisation d) {
   return d == Discretisation::euler ? dt / tau : 1.0 - std::exp(-dt / tau);
+}
+
+// The factor the input is multiplied by, for a step fraction a and the node's r.
+double input_gain(double a, double r, Discretisation d) {
+  return d == Discretisation::exact_unscaled ? 1.0 : a * r;
 }
 
 }  // namespace
@@ -57,12 +63,12 @@ Network discretise(Network net, const std::string& file, const CompileOptions& o
         S.decay_v[j] = 1.0;
         gain[j] = 1.0;
       } else if (l.kind == NeuronKind::if_ || (l.kind == NeuronKind::li && P.tau[j] == 0)) {
-        gain[j] = opt.dt * P.r[j];
+        gain[j] = opt.discretisation == Discretisation::exact_unscaled ? 1.0 : opt.dt * P.r[j];
       } else if (l.kind == NeuronKind::lif || l.kind == NeuronKind::li) {
         const double a =
             check(step_fraction(opt.dt, P.tau[j], opt.discretisation), "tau", P.tau[j]);
         S.decay_v[j] = a;
-        gain[j] = a * P.r[j];
+        gain[j] = input_gain(a, P.r[j], opt.discretisation);
         S.v_bias[j] = a * P.v_leak[j];
       } else {  // cuba, cuba_li
         const double am =
@@ -71,7 +77,8 @@ Network discretise(Network net, const std::string& file, const CompileOptions& o
             check(step_fraction(opt.dt, P.tau_syn[j], opt.discretisation), "tau_syn", P.tau_syn[j]);
         S.decay_v[j] = am;
         S.decay_u[j] = as;
-        gain[j] = am * P.r[j] * as * P.w_in[j];
+        gain[j] = input_gain(am, P.r[j], opt.discretisation) *
+                  input_gain(as, 1.0, opt.discretisation) * P.w_in[j];
         S.v_bias[j] = am * P.v_leak[j];
       }
       S.input_bias[j] = gain[j] * P.bias[j];

@@ -16,6 +16,18 @@
 
 namespace compiler {
 
+ExecStats& ExecStats::operator+=(const ExecStats& o) {
+  for (auto member : {&ExecStats::spikes, &ExecStats::spike_packets, &ExecStats::synaptic_events,
+                      &ExecStats::dense_ops, &ExecStats::neuron_updates, &ExecStats::skipped_ops,
+                      &ExecStats::site_activations}) {
+    std::vector<uint64_t>& a = this->*member;
+    const std::vector<uint64_t>& b = o.*member;
+    if (a.size() < b.size()) a.resize(b.size(), 0);
+    for (size_t k = 0; k < b.size(); ++k) a[k] += b[k];
+  }
+  return *this;
+}
+
 uint64_t ExecStats::total_synaptic_events() const {
   return std::accumulate(synaptic_events.begin(), synaptic_events.end(), uint64_t{0});
 }

@@ -76,9 +76,13 @@ std::pair<uint32_t, uint32_t> pair_of(const Ctx& c, const nir::Node& n, const st
   c.fail(n, fmt::format("'{}' has {} values (expected {})", key, a->data.size(), one_d ? 1 : 2));
 }
 
-// Broadcast a parameter array to `size` neurons (NIR arrays are the layer shape, (1,), or 0-d).
+// Broadcast a parameter array to the layer's neurons as NumPy would: the array's dimensions,
+// aligned to the layer shape's last ones, each 1 or equal (a per-channel (C, 1, 1) array, a
+// scalar, (1,), or the whole shape).
 std::vector<double> broadcast(const Ctx& c, const nir::Node& n, const std::string& key,
-                              uint64_t size, std::optional<double> dflt) {
+                              const std::vector<uint32_t>& shape, std::optional<double> dflt) {
+  uint64_t size = 1;
+  for (uint32_t d : shape) size *= d;
   const nir::Array* a = maybe(n, key);
   if (!a) {
     if (!dflt) c.fail(n, fmt::format("missing dataset '{}'", key));
@@ -86,7 +90,38 @@ std::vector<double> broadcast(const Ctx& c, const nir::Node& n, const std::strin
   }
   if (a->data.size() == 1) return std::vector<double>(size, a->data[0]);
   if (a->data.size() == size) return a->data;
-  c.fail(n, fmt::format("'{}' has {} values, the layer has {} neurons", key, a->data.size(), size));
+  const size_t rank = shape.size();
+  bool fits = a->shape.size() <= rank;
+  for (size_t k = 0; fits && k < a->shape.size(); ++k) {
+    const int64_t want = shape[rank - a->shape.size() + k], have = a->shape[k];
+    fits = have == 1 || have == want;
+  }
+  if (fits) {
+    // Strides of the array's data over the layer's dimensions (0 where it is broadcast).
+    std::vector<uint64_t> stride(rank, 0);
+    uint64_t step = 1;
+    for (size_t k = a->shape.size(); k-- > 0;) {
+      const size_t dim = rank - a->shape.size() + k;
+      if (a->shape[k] != 1) stride[dim] = step;
+      step *= static_cast<uint64_t>(a->shape[k]);
+    }
+    std::vector<double> out(size);
+    std::vector<uint32_t> at(rank, 0);
+    for (uint64_t i = 0; i < size; ++i) {
+      uint64_t src = 0;
+      for (size_t d = 0; d < rank; ++d) src += at[d] * stride[d];
+      out[i] = a->data[src];
+      for (size_t d = rank; d-- > 0;) {  // next position, last dimension fastest
+        if (++at[d] < shape[d]) break;
+        at[d] = 0;
+      }
+    }
+    return out;
+  }
+  c.fail(n, fmt::format("'{}' has shape {}, which does not broadcast to the layer's {} ({} "
+                        "neurons)",
+                        key, shape_str(std::vector<uint32_t>(a->shape.begin(), a->shape.end())),
+                        shape_str(shape), size));
 }
 
 // The weight data of a node, moved out of the graph: each static node's operator is built
@@ -113,7 +148,7 @@ LinOp static_op(const Ctx& c, nir::Node& n, const std::vector<uint32_t>& in) {
   }
   if (t == "Scale") {
     const auto& s = need(c, n, "scale");
-    return scale_op(in, broadcast(c, n, "scale", in_size, std::nullopt));
+    return scale_op(in, broadcast(c, n, "scale", in, std::nullopt));
     (void)s;
   }
   if (t == "Flatten" || t == "Delay") {
@@ -440,7 +475,8 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
       for (size_t i = 0; i < bias.size(); ++i) bias[i] += b[i];
     }
     // Neuron parameters, broadcast to the layer.
-    const uint64_t N = l.size;
+    const std::vector<uint32_t>& N = l.shape;
+    const uint64_t size = l.size;
     auto& P = l.nir;
     P.bias = bias;
     const std::string& t = n.type;
@@ -452,8 +488,8 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
     } else if (t == "IF" || t == "I") {
       l.kind = t == "IF" ? NeuronKind::if_ : NeuronKind::li;
       P.r = broadcast(c, n, "r", N, 1.0);
-      P.tau.assign(N, 0.0);  // no leak
-      P.v_leak.assign(N, 0.0);
+      P.tau.assign(size, 0.0);  // no leak
+      P.v_leak.assign(size, 0.0);
     } else {  // CubaLIF, CubaLI
       l.kind = t == "CubaLIF" ? NeuronKind::cuba : NeuronKind::cuba_li;
       P.tau = broadcast(c, n, "tau_mem", N, std::nullopt);
@@ -507,7 +543,7 @@ Network import_nir(nir::Graph graph_in, const std::string& file, const CompileOp
   for (const auto& l : net.layers) any_output = any_output || l.is_output;
   if (!any_output) throw isa::InputError(fmt::format("{}: the graph has no Output node", file));
   net.layers[0].kind = NeuronKind::input;
-  net.input_frac_bits = opt.input_frac_bits;
+  net.input_frac_bits = opt.input_frac_bits.value_or(0);
   return net;
 }
 

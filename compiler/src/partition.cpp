@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -139,27 +140,40 @@ std::vector<std::vector<SourceRange>> fan_in_slices(const Network& net, uint32_t
 
 }  // namespace
 
+arch::MeshConfig smallest_mesh(uint32_t cores, arch::MeshConfig at_least) {
+  constexpr uint32_t kMaxSide = 1024;  // arch schema: mesh.x, mesh.y in 1..1024
+  // No longer than twice as wide as tall (or the other way), unless the mesh given already is.
+  const auto ratio = [](uint32_t a, uint32_t b) { return double(std::max(a, b)) / std::min(a, b); };
+  const double max_ratio = std::max(2.0, ratio(at_least.x, at_least.y));
+  std::optional<arch::MeshConfig> best;
+  auto key = [](arch::MeshConfig m) {
+    return std::tuple(uint64_t{m.x} * m.y, std::max(m.x, m.y) - std::min(m.x, m.y), m.y);
+  };
+  for (uint32_t y = std::max(1u, at_least.y); y <= kMaxSide; ++y) {
+    const uint32_t x = std::max(at_least.x, (cores + y - 1) / y);
+    if (x > kMaxSide || ratio(x, y) > max_ratio) continue;
+    if (!best || key({x, y}) < key(*best)) best = arch::MeshConfig{x, y};
+  }
+  return best.value_or(arch::MeshConfig{kMaxSide, kMaxSide});
+}
+
 Mapping partition(const Network& net, const arch::ArchConfig& arch) {
   const auto& core = arch.core;
   const uint64_t weight_cap = core.synapse_memory_bytes * 8 / core.weight_bits;
   Mapping m;
   m.levels = schedule_levels(net);
   m.fan_in_slices.assign(net.layers.size(), 1);
-  const SparsePlan sparse = plan_sparse(net);
+  // A network that cannot run sparsely says so before any capacity error (as before).
+  (void)plan_sparse(net);
   for (uint32_t l = 1; l < net.layers.size(); ++l) {
     const Layer& layer = net.layers[l];
     std::vector<std::vector<SourceRange>> slices(1);
     for (const auto& p : layer.inputs) slices[0].push_back({0, net.layers[p.source].size});
     const uint32_t fi = fan_in(layer, net);
-    if (fi > core.fan_in) {
-      if (sparse.tracked[l])
-        throw isa::InputError(fmt::format(
-            "layer '{}' does not fit: fan-in {} source neurons exceeds the core's fan_in "
-            "capacity {} by {}, and its fan-in cannot be split across cores because it keeps "
-            "active sites for sparse convolution",
-            layer.name, fi, core.fan_in, fi - core.fan_in));
-      slices = fan_in_slices(net, l, m.segments, core.fan_in);
-    }
+    // A layer that keeps active sites splits like any other: every slice's segment gets the
+    // layer's whole projection list (codegen), so its core receives every source's site
+    // activations and gates its partial sums by the sites of the whole window.
+    if (fi > core.fan_in) slices = fan_in_slices(net, l, m.segments, core.fan_in);
     m.fan_in_slices[l] = static_cast<uint32_t>(slices.size());
     const uint32_t unit = unit_neurons(layer);
     const uint32_t units = layer.size / unit;
@@ -234,10 +248,15 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
   }
   m.logical_cores = static_cast<uint32_t>(cores.size());
   const uint32_t mesh = arch.mesh.x * arch.mesh.y;
-  if (m.logical_cores > mesh)
-    throw isa::InputError(fmt::format(
-        "the network does not fit: it needs {} cores, the {}x{} mesh has {} (short by {})",
-        m.logical_cores, arch.mesh.x, arch.mesh.y, mesh, m.logical_cores - mesh));
+  if (m.logical_cores > mesh) {
+    const arch::MeshConfig fit = smallest_mesh(m.logical_cores, arch.mesh);
+    throw MeshTooSmall(
+        fmt::format("the network does not fit: it needs {} cores, the {}x{} mesh has {} (short "
+                    "by {}); --set mesh.x={} --set mesh.y={} holds it (or --fit)",
+                    m.logical_cores, arch.mesh.x, arch.mesh.y, mesh, m.logical_cores - mesh, fit.x,
+                    fit.y),
+        m.logical_cores);
+  }
   // Phases: one per schedule level (pipelined: one), each preceded by a PSUM phase when one
   // of its layers has a split fan-in (docs/execution-model.md).
   const bool pipelined = arch.semantics == isa::Semantics::pipelined;

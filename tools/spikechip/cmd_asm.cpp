@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli.h"
+#include "input_file.h"
 #include "isa/assembler.h"
 #include "isa/image.h"
 
@@ -29,6 +30,7 @@ int run_asm(const std::vector<std::string>& args) {
     return cli::kExitOk;
   }
   po::notify(vm);
+  cli::require_regular_file(input, "the assembly text");
   const std::vector<uint8_t> bytes = isa::read_file_bytes(input);
   const isa::ProgramImage image = isa::assemble(
       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), input);

@@ -3,12 +3,15 @@
 
 #include <boost/program_options.hpp>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
 #include "cli.h"
 #include "compiler/nir.h"
+#include "inputs.h"
 #include "isa/assembler.h"
+#include "isa/error.h"
 #include "isa/image.h"
 #include "model_options.h"
 
@@ -49,6 +52,8 @@ int run_compile(const std::vector<std::string>& args) {
       "listing", po::value<std::string>(&listing), "readable assembly listing to write (.sasm)")(
       "model", po::value<std::string>(&model)->required(), "NIR model (.nir)");
   cli::add_model_options(opts, m);
+  cli::InputOptions in;  // optional: the inputs the program will run, for the input fixed point
+  cli::add_input_options(opts, in, false);
   po::positional_options_description pos;
   pos.add("model", 1);
   po::variables_map vm;
@@ -59,7 +64,22 @@ int run_compile(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   cli::finish_model_options(m);
-  const cli::LoadedModel lm = cli::load_model(model, m);
+  for (const auto& [name, path] : {std::pair{"-o", output}, std::pair{"--listing", listing}}) {
+    std::error_code ec;
+    if (!path.empty() && std::filesystem::equivalent(path, model, ec))
+      throw isa::InputError(
+          fmt::format("{} {}: is the model itself (it would be overwritten)", name, path));
+  }
+  if (!output.empty() && output == listing)
+    throw isa::InputError(fmt::format("-o and --listing name the same file {}", output));
+  std::optional<workloads::Frames> frames;
+  cli::InputValues values;
+  if (!in.input.empty())
+    values = [&](const std::vector<uint32_t>& shape) {
+      frames = cli::load_input(in, shape);
+      return std::span<const float>(frames->values);
+    };
+  const cli::LoadedModel lm = cli::load_model(model, m, values);
   const auto& r = lm.compiled;
   if (!output.empty()) isa::save_image(lm.image, output);
   if (!listing.empty()) {
@@ -75,6 +95,7 @@ int run_compile(const std::vector<std::string>& args) {
       model, r.net.layers.size(), r.mapping.segments.size(), r.mapping.logical_cores,
       lm.arch.config.mesh.x, lm.arch.config.mesh.y, lm.arch.config.name, weights,
       r.mapping.phases_per_step);
+  fmt::print(stderr, "  {}\n", cli::describe_conventions(lm));
   for (uint32_t l = 1; l < r.mapping.fan_in_slices.size(); ++l) {
     if (r.mapping.fan_in_slices[l] <= 1) continue;
     uint32_t fan_in = 0;

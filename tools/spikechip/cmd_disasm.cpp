@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli.h"
+#include "input_file.h"
 #include "isa/assembler.h"
 #include "isa/image.h"
 
@@ -29,6 +30,7 @@ int run_disasm(const std::vector<std::string>& args) {
     return cli::kExitOk;
   }
   po::notify(vm);
+  cli::require_regular_file(input, "the program image");
   const std::string text = isa::disassemble(isa::load_image(input));
   if (output.empty()) {
     std::cout << text;

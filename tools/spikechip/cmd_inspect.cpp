@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli.h"
+#include "input_file.h"
 #include "inspect.h"
 #include "workloads/error.h"
 #include "workloads/events.h"
@@ -179,6 +180,7 @@ int run_inspect(const std::vector<std::string>& args) {
     return cli::kExitOk;
   }
   po::notify(vm);
+  cli::require_regular_file(input, "the file to inspect");
   std::ifstream in(input, std::ios::binary);
   if (!in) throw workloads::InputError(fmt::format("{}: cannot open for reading", input));
   std::string head(4096, '\0');

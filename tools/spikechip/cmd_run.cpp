@@ -7,16 +7,16 @@
 #include <iostream>
 
 #include "cli.h"
-#include "golden_check.h"
 #include "inputs.h"
 #include "isa/error.h"
 #include "model_options.h"
 #include "output_dir.h"
+#include "parallel_run.h"
 #include "probe.h"
+#include "progress.h"
 #include "report.h"
 #include "report_sim.h"
 #include "run_options.h"
-#include "simsysc/simulate.h"
 
 namespace {
 
@@ -30,7 +30,8 @@ int run_run(const std::vector<std::string>& args) {
   cli::InputOptions& in = a.in;
   cli::ProbeOptions& probe_opts = a.probe;
   const std::string &model = a.model, &out = a.out;
-  const bool &check_golden = a.check_golden, &deterministic = a.deterministic;
+  const bool &check_golden = a.check_golden, &deterministic = a.deterministic, &quiet = a.quiet;
+  const std::optional<uint32_t>& threads = a.threads;
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(opts).run(), vm);
   if (vm.count("help")) {
@@ -39,39 +40,35 @@ int run_run(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   cli::finish_model_options(m);
-  cli::LoadedModel lm = cli::load_model(model, m);
+  cli::ModelAndWorkload mw = cli::load_model_and_workload(model, m, in);
+  cli::LoadedModel& lm = mw.model;
   if (check_golden && !lm.from_nir)
     throw isa::InputError(fmt::format(
         "{}: --check-golden needs the NIR model (the golden executor runs the quantised network)",
         model));
   const auto& image = lm.image;
   const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, image);
-  const cli::Workload wl = cli::load_workload(in, image, lm.arch.config.core.input_bits);
+  const cli::Workload& wl = mw.workload;
   const workloads::Frames& frames = wl.frames;
   const std::vector<int64_t>& labels = wl.labels;
   const auto& inputs = wl.inputs;
   cli::OutputDir dir(out);
 
-  std::optional<cli::GoldenChecker> checker;
-  if (check_golden)
-    checker.emplace(lm.compiled.net, lm.arch.config.semantics,
-                    compiler::precision_of(lm.arch.config), inputs);
-  else
+  if (!check_golden)
     lm.compiled.net = compiler::Network{};  // the simulator runs the image; the IR's mantissas
                                             // would stay beside its weights for nothing
   sim::RunOptions ro;
   ro.timesteps = frames.timesteps;
   ro.probes = probes;
-  sim::StepObserver observer;
-  if (checker)
-    observer = [&](uint32_t s, uint32_t t, const std::vector<isa::LayerSpikes>& l) {
-      return checker->observe(s, t, l);
-    };
-  const sim::RunResult r = sim::simulate(image, lm.arch.config, inputs, ro, observer);
-  if (checker && checker->divergence()) {
-    fmt::print(stderr, "spikechip run: {}\n", *checker->divergence());
+  cli::Progress progress("run", "samples", frames.samples, quiet);
+  const cli::ParallelRun run =
+      cli::run_samples(image, lm.arch.config, inputs, ro, check_golden ? &lm.compiled.net : nullptr,
+                       cli::worker_count(threads, frames.samples), progress);
+  if (run.divergence) {
+    fmt::print(stderr, "spikechip run: {}\n", *run.divergence);
     return cli::kExitMismatch;  // nothing written: the output folder is not committed
   }
+  const sim::RunResult& r = run.result;
 
   std::vector<int64_t> predicted;
   for (const auto& s : r.samples) predicted.push_back(s.predicted);
@@ -82,8 +79,8 @@ int run_run(const std::vector<std::string>& args) {
   const compiler::ExecStats stats = cli::exec_stats_of(image, r, inputs);
   j["layers"] = cli::layer_counts(image, stats, frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(image, stats, frames.samples, frames.timesteps);
-  if (lm.from_nir) j["quantisation"] = cli::quantisation(lm.compiled.quant);
-  if (checker) j["golden_check"] = {{"passed", true}, {"steps_checked", checker->steps_checked()}};
+  j["quantisation"] = cli::quantisation(lm);
+  if (check_golden) j["golden_check"] = {{"passed", true}, {"steps_checked", run.steps_checked}};
   j["sim"] = {
       {"wall_seconds", deterministic ? 0.0 : r.wall_seconds},
       {"synaptic_events", r.synaptic_events},
@@ -107,8 +104,7 @@ int run_run(const std::vector<std::string>& args) {
       model, frames.samples, frames.timesteps, lm.arch.config.name, lm.arch.config.mesh.x,
       lm.arch.config.mesh.y, r.total_cycles, r.seconds, r.energy.total_pj * 1e-6, r.synaptic_events,
       labels.empty() ? "" : fmt::format(", accuracy {:.3f}", cli::accuracy(predicted, labels)),
-      checker ? fmt::format(", golden check passed ({} steps)", checker->steps_checked()) : "",
-      out);
+      check_golden ? fmt::format(", golden check passed ({} steps)", run.steps_checked) : "", out);
   return cli::kExitOk;
 }
 

@@ -2,10 +2,12 @@
 // the model's input layer, then quantised to the host's spike frames.
 #pragma once
 #include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "isa/program.h"
+#include "model_options.h"
 #include "workloads/binning.h"
 #include "workloads/frames.h"
 
@@ -13,14 +15,17 @@ namespace cli {
 
 struct InputOptions {
   std::string input, labels;
-  uint32_t timesteps = 0;  // 0 = as many as the input has
+  uint32_t timesteps = 0;  // 0 = as many as the input has (--timesteps: 1 .. kMaxTimesteps)
   // Event recordings: how events become timesteps (docs/workloads.md).
   workloads::BinningOptions binning;
   std::string bin_mode = "time";
   std::string sensor;  // "WxH"
 };
 
-void add_input_options(boost::program_options::options_description& opts, InputOptions& in);
+// `required`: --input must be given (golden, run); compile takes it to choose the input fixed
+// point from it.
+void add_input_options(boost::program_options::options_description& opts, InputOptions& in,
+                       bool required = true);
 
 // Frames for an input layer of shape `frame_shape` (throws InputError naming both shapes).
 workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>& frame_shape);
@@ -36,6 +41,19 @@ struct Workload {
   std::vector<int64_t> labels;
   std::vector<std::vector<isa::SpikeFrame>> inputs;  // [sample][step]
 };
-Workload load_workload(const InputOptions& in, const isa::ProgramImage& image, uint32_t input_bits);
+// `preloaded`: the frames the compiler already read to choose the input fixed point. Sets
+// lm.input_quant when the compile did not measure it (a .scb), and warns when the inputs lose
+// more than 1 % of their range to the fixed point.
+Workload load_workload(const InputOptions& in, LoadedModel& lm,
+                       std::optional<workloads::Frames> preloaded = std::nullopt);
+
+// load_model for golden and run: the workload's frames are read once, when the compiler asks
+// for them (to choose the input fixed point), and handed on to load_workload.
+struct ModelAndWorkload {
+  LoadedModel model;
+  Workload workload;
+};
+ModelAndWorkload load_model_and_workload(const std::string& path, const ModelOptions& m,
+                                         const InputOptions& in);
 
 }  // namespace cli

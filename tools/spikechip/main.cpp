@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/program_options/errors.hpp>
 #include <fmt/core.h>
+#include <boost/program_options/errors.hpp>
 
 #include "cli.h"
 #include "isa/error.h"
@@ -22,7 +22,9 @@ bool register_verb(const Verb& verb) {
   registry().push_back(verb);
   return true;
 }
-const std::vector<Verb>& verbs() { return registry(); }
+const std::vector<Verb>& verbs() {
+  return registry();
+}
 
 }  // namespace cli
 
@@ -35,8 +37,7 @@ static void print_help() {
   std::sort(sorted.begin(), sorted.end(),
             [](const cli::Verb& a, const cli::Verb& b) { return std::string(a.name) < b.name; });
   for (const auto& v : sorted) fmt::print("  {:<9} {}\n", v.name, v.summary);
-  fmt::print(
-      "\nexit codes: 0 success, 2 bad input, 3 golden mismatch, 1 internal error\n");
+  fmt::print("\nexit codes: 0 success, 2 bad input, 3 golden mismatch, 1 internal error\n");
 }
 
 int main(int argc, char** argv) {

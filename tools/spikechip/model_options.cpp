@@ -3,6 +3,9 @@
 #include <fmt/core.h>
 
 #include "compiler/compile_key.h"
+#include "compiler/conventions.h"
+#include "compiler/mapping.h"
+#include "input_file.h"
 #include "isa/error.h"
 #include "isa/image.h"
 
@@ -11,6 +14,10 @@ namespace cli {
 namespace po = boost::program_options;
 
 void add_model_options(po::options_description& opts, ModelOptions& m) {
+  const auto store = [](auto& field) {
+    using T = typename std::decay_t<decltype(field)>::value_type;
+    return po::value<T>()->notifier([&field](const T& v) { field = v; });
+  };
   opts.add_options()("arch", po::value<std::string>(&m.arch),
                      "chip: a YAML file or a preset name (default: the embedded default)")(
       "set", po::value<std::vector<std::string>>(&m.sets)->composing(),
@@ -18,42 +25,68 @@ void add_model_options(po::options_description& opts, ModelOptions& m) {
       "compiled-for", po::value<std::string>(&m.compiled_for),
       "with a .scb model: the canonical arch YAML it was compiled for; the image then runs on "
       "any chip equal to it in the keys the compiler reads (timing and energy may differ)")(
-      "dt", po::value<double>(&m.compile.dt),
-      "time step in the exporter's time unit (NIR stores none; e.g. 1e-4 for snnTorch, 1 for "
-      "Sinabs)")("discretisation", po::value<std::string>(&m.discretisation),
-                 "euler (default) or exact")(
-      "reset", po::value<std::string>(&m.reset),
-      "after a spike: value (to v_reset, default) or subtract")(
-      "spike-compare", po::value<std::string>(&m.compare),
+      "fit", po::bool_switch(&m.fit),
+      "when the network needs more cores than the mesh has, grow the mesh to the smallest that "
+      "holds it (the core stays as chosen)")(
+      "profile", po::value<std::string>(&m.profile),
+      ("the exporting framework's conventions (dt, discretisation, reset, spike comparison): " +
+       compiler::profile_names() + "; explicit options override it")
+          .c_str())("dt", store(m.dt),
+                    "time step in the exporter's time unit (NIR stores none; e.g. 1e-4 for "
+                    "snnTorch, 1 for Sinabs)")(
+      "discretisation", store(m.discretisation),
+      "euler (default), exact (exponential decay, input x dt/tau r) or exact-unscaled "
+      "(exponential decay, input added as it comes: Sinabs, Rockpool)")(
+      "reset", store(m.reset), "after a spike: value (to v_reset, default) or subtract")(
+      "spike-compare", store(m.compare),
       "spike when v > threshold (gt, NIR's rule, default) or v >= threshold (ge)")(
       "conv-mode", po::value<std::string>(&m.conv_mode),
       "dense (vanilla spike conv, default), sparse, or NODE=MODE,...")(
-      "input-frac-bits", po::value<uint32_t>(&m.compile.input_frac_bits),
-      "graded input fixed point: payload = round(x * 2^bits)");
+      "input-frac-bits", store(m.input_frac_bits),
+      "graded input fixed point, payload = round(x * 2^bits) (default: chosen from the inputs)");
 }
 
 void finish_model_options(ModelOptions& m) {
   auto& c = m.compile;
   c.keep_float_net = false;  // only golden --compare-float runs the float network
-  if (m.discretisation == "euler")
-    c.discretisation = compiler::Discretisation::euler;
-  else if (m.discretisation == "exact")
-    c.discretisation = compiler::Discretisation::exact;
-  else
-    throw isa::InputError(
-        fmt::format("--discretisation {}: expected euler or exact", m.discretisation));
-  if (m.reset == "value" || m.reset == "zero")
-    c.reset = isa::ResetMode::to_value;
-  else if (m.reset == "subtract")
-    c.reset = isa::ResetMode::subtract;
-  else
-    throw isa::InputError(fmt::format("--reset {}: expected value or subtract", m.reset));
-  if (m.compare == "gt")
-    c.compare = isa::Compare::gt;
-  else if (m.compare == "ge")
-    c.compare = isa::Compare::ge;
-  else
-    throw isa::InputError(fmt::format("--spike-compare {}: expected gt or ge", m.compare));
+  if (!m.profile.empty()) {
+    const compiler::FrameworkProfile* p = compiler::find_profile(m.profile);
+    if (!p)
+      throw isa::InputError(fmt::format("--profile {}: not a profile (expected one of: {})",
+                                        m.profile, compiler::profile_names()));
+    c.dt = p->dt;
+    c.discretisation = p->discretisation;
+    c.reset = p->reset;
+    c.compare = p->compare;
+  }
+  if (m.dt) {
+    if (!(*m.dt > 0) || !std::isfinite(*m.dt))
+      throw isa::InputError(fmt::format("--dt {}: expected a positive time step", *m.dt));
+    c.dt = *m.dt;
+  }
+  if (m.discretisation) {
+    const auto d = compiler::parse_discretisation(*m.discretisation);
+    if (!d)
+      throw isa::InputError(fmt::format(
+          "--discretisation {}: expected euler, exact or exact-unscaled", *m.discretisation));
+    c.discretisation = *d;
+  }
+  if (m.reset) {
+    const auto r = compiler::parse_reset(*m.reset);
+    if (!r) throw isa::InputError(fmt::format("--reset {}: expected value or subtract", *m.reset));
+    c.reset = *r;
+  }
+  if (m.compare) {
+    const auto r = compiler::parse_compare(*m.compare);
+    if (!r) throw isa::InputError(fmt::format("--spike-compare {}: expected gt or ge", *m.compare));
+    c.compare = *r;
+  }
+  if (m.input_frac_bits) {
+    if (*m.input_frac_bits > 24)  // a float's mantissa: more bits represent nothing finer
+      throw isa::InputError(
+          fmt::format("--input-frac-bits {}: expected 0 to 24", *m.input_frac_bits));
+    c.input_frac_bits = *m.input_frac_bits;
+  }
   const auto mode_of = [](const std::string& s) {
     if (s == "dense") return compiler::ConvMode::dense;
     if (s == "sparse") return compiler::ConvMode::sparse;
@@ -105,7 +138,9 @@ static void check_compiled_for(const std::string& path, const isa::ProgramImage&
       path, chip.source, line_at(a, i), line_at(b, i)));
 }
 
-LoadedModel load_model(const std::string& path, const ModelOptions& m) {
+LoadedModel load_model(const std::string& path, const ModelOptions& m,
+                       const InputValues& input_values) {
+  require_regular_file(path, "the model");
   LoadedModel lm;
   lm.arch = arch::load_arch(m.arch, m.sets);
   lm.path = path;
@@ -123,10 +158,46 @@ LoadedModel load_model(const std::string& path, const ModelOptions& m) {
     return lm;
   }
   lm.from_nir = true;
-  lm.compiled = compiler::compile_nir(path, lm.arch.config, lm.arch.hash, m.compile);
+  lm.profile = m.profile;
+  lm.options = m.compile;
+  lm.options.input_values = input_values;
+  try {
+    lm.compiled = compiler::compile_nir(path, lm.arch.config, lm.arch.hash, lm.options);
+  } catch (const compiler::MeshTooSmall& e) {
+    if (!m.fit) throw;
+    // The core stays as chosen: only the mesh grows, so the partition is the same.
+    const arch::MeshConfig mesh = compiler::smallest_mesh(e.cores_needed, lm.arch.config.mesh);
+    std::vector<std::string> sets = m.sets;
+    sets.push_back(fmt::format("mesh.x={}", mesh.x));
+    sets.push_back(fmt::format("mesh.y={}", mesh.y));
+    lm.fitted =
+        fmt::format("--fit: the network needs {} cores; mesh grown from {}x{} to {}x{}",
+                    e.cores_needed, lm.arch.config.mesh.x, lm.arch.config.mesh.y, mesh.x, mesh.y);
+    lm.arch = arch::load_arch(m.arch, sets);
+    lm.compiled = compiler::compile_nir(path, lm.arch.config, lm.arch.hash, lm.options);
+  }
+  lm.options.input_values = nullptr;  // the workload it points to is the caller's
+  if (!lm.fitted.empty()) fmt::print(stderr, "spikechip: {}\n", lm.fitted);
   for (const auto& w : lm.compiled.warnings) fmt::print(stderr, "spikechip: warning: {}\n", w);
+  lm.input_quant = lm.compiled.input_quant;
   lm.image = std::move(lm.compiled.code.image);  // one copy of the weights, not two
   return lm;
+}
+
+std::string describe_conventions(const LoadedModel& lm) {
+  if (!lm.from_nir) return fmt::format("from the program image {}", lm.path);
+  const auto& o = lm.options;
+  return fmt::format(
+      "conventions{}: dt {}, discretisation {}, reset {}, spike when v {} threshold, input fixed "
+      "point {} fraction bits{}",
+      lm.profile.empty() ? "" : fmt::format(" (profile {})", lm.profile), o.dt,
+      compiler::name_of(o.discretisation), compiler::name_of(o.reset),
+      o.compare == isa::Compare::ge ? ">=" : ">", lm.image.input_frac_bits,
+      lm.input_quant
+          ? fmt::format(" ({})", lm.input_quant->chosen_by == "inputs" ? "chosen from the inputs"
+                                                                       : "--input-frac-bits")
+      : o.input_frac_bits ? " (--input-frac-bits)"
+                          : " (no inputs seen: spikes)");
 }
 
 }  // namespace cli

@@ -13,6 +13,11 @@ namespace fs = std::filesystem;
 
 OutputDir::OutputDir(fs::path dir) : dir_(std::move(dir)) {
   std::error_code ec;
+  // The first folder of the path that is missing: removed again if the command fails.
+  for (fs::path p = dir_; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    created_ = p;
+    if (p == p.parent_path()) break;
+  }
   fs::create_directories(dir_, ec);
   if (ec || !fs::is_directory(dir_))
     throw isa::InputError(fmt::format("{}: cannot create the output folder ({})", dir_.string(),
@@ -23,10 +28,25 @@ OutputDir::~OutputDir() {
   if (committed_) return;
   std::error_code ec;
   for (const auto& [tmp, final] : pending_) fs::remove(tmp, ec);
+  // Folders this command made, if nothing else was put in them meanwhile.
+  for (fs::path p = dir_; !created_.empty(); p = p.parent_path()) {
+    if (!fs::is_empty(p, ec) || ec || !fs::remove(p, ec)) break;
+    if (p == created_) break;
+  }
 }
 
 void OutputDir::write(const std::string& name, const std::string& content) {
   const fs::path final = dir_ / name;
+  for (const auto& [tmp, other] : pending_)
+    if (other == final)
+      throw isa::InputError(fmt::format(
+          "{}: two outputs of this command would have this name (an option such as --probe-out "
+          "names a file the command writes itself)",
+          final.string()));
+  std::error_code ec;
+  if (fs::is_directory(final, ec))
+    throw isa::InputError(
+        fmt::format("{}: is a folder, where this command writes a file", final.string()));
   const fs::path tmp = dir_ / fmt::format(".{}.tmp{}", name, getpid());
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));

@@ -23,6 +23,7 @@ class OutputDir {
   std::filesystem::path dir_;
   std::vector<std::pair<std::filesystem::path, std::filesystem::path>> pending_;  // tmp, final
   bool committed_ = false;
+  std::filesystem::path created_;  // the outermost folder the constructor created ("" = none)
 };
 
 }  // namespace cli

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include "compiler/conventions.h"
+
 namespace cli {
 namespace {
 // Counters a source may not fill (the simulator's stats have no sparse-convolution fields).
@@ -22,7 +24,26 @@ Json report_header(const std::string& command, const LoadedModel& m, const std::
   j["semantics"] =
       m.image.semantics == isa::Semantics::pipelined ? "pipelined" : "layer_sequential";
   j["workload"] = {{"input", input}, {"samples", samples}, {"timesteps", timesteps}};
+  j["conventions"] = conventions(m);
   return j;
+}
+
+Json conventions(const LoadedModel& m) {
+  Json c;
+  if (m.from_nir) {
+    const compiler::CompileOptions& o = m.options;
+    if (!m.profile.empty()) c["profile"] = m.profile;
+    c["dt"] = o.dt;
+    c["discretisation"] = compiler::name_of(o.discretisation);
+    c["reset"] = compiler::name_of(o.reset);
+    c["spike_compare"] = compiler::name_of(o.compare);
+  } else {
+    c["source"] = "program image";  // its conventions were fixed when it was compiled
+  }
+  c["input_frac_bits"] = m.image.input_frac_bits;
+  if (m.input_quant) c["input_frac_bits_chosen_by"] = m.input_quant->chosen_by;
+  if (!m.fitted.empty()) c["fit"] = m.fitted;
+  return c;
 }
 
 Json layer_counts(const isa::ProgramImage& image, const compiler::ExecStats& s, uint64_t samples,
@@ -76,9 +97,22 @@ Json sparsity(const isa::ProgramImage& image, const compiler::ExecStats& s, uint
   return j;
 }
 
-Json quantisation(const std::vector<compiler::LayerQuantReport>& q) {
+Json quantisation(const LoadedModel& m) {
   Json a = Json::array();
-  for (const auto& r : q)
+  if (m.input_quant) {  // the host's fixed point on this workload's inputs
+    const compiler::InputQuantReport& q = *m.input_quant;
+    a.push_back({{"layer", m.image.layers.at(0).name},
+                 {"input", true},
+                 {"frac_bits", q.frac_bits},
+                 {"chosen_by", q.chosen_by},
+                 {"range", q.range},
+                 {"values", q.values},
+                 {"saturated", q.saturated},
+                 {"dropped", q.dropped},
+                 {"max_abs_error", q.max_abs_error},
+                 {"max_rel_error", q.relative_error()}});
+  }
+  for (const auto& r : m.compiled.quant) {
     a.push_back({{"layer", r.layer},
                  {"scale", r.scale},
                  {"weights", r.weights},
@@ -89,8 +123,8 @@ Json quantisation(const std::vector<compiler::LayerQuantReport>& q) {
                  {"max_rel_error", r.max_rel_error},
                  {"threshold_error", r.threshold_error},
                  {"decay_error", r.decay_error}});
-  for (size_t k = 0; k < q.size(); ++k)
-    if (!q[k].notes.empty()) a[k]["notes"] = q[k].notes;
+    if (!r.notes.empty()) a.back()["notes"] = r.notes;
+  }
   return a;
 }
 

@@ -14,7 +14,7 @@ using Json = nlohmann::ordered_json;
 
 inline constexpr const char* kReportSchema = "spikechip.report/1";
 
-// Header: schema, command, model, arch, semantics, workload.
+// Header: schema, command, model, arch, semantics, workload, conventions.
 Json report_header(const std::string& command, const LoadedModel& m, const std::string& input,
                    uint32_t samples, uint32_t timesteps);
 // Per-layer spike and synaptic counts plus NeuroBench-style sparsity.
@@ -22,7 +22,11 @@ Json layer_counts(const isa::ProgramImage& image, const compiler::ExecStats& sta
                   uint64_t samples, uint64_t timesteps);
 Json sparsity(const isa::ProgramImage& image, const compiler::ExecStats& stats, uint64_t samples,
               uint64_t timesteps);
-Json quantisation(const std::vector<compiler::LayerQuantReport>& q);
+// The input's fixed point on the workload (first, "input": true), then every layer's.
+Json quantisation(const LoadedModel& m);
+// What the model ran with: profile, dt, discretisation, reset, spike comparison, input fixed
+// point (a .scb: only what its image records).
+Json conventions(const LoadedModel& m);
 
 // predictions.csv: sample,predicted[,label].
 std::string predictions_csv(const std::vector<int64_t>& predicted,

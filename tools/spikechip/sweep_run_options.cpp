@@ -26,6 +26,8 @@ const std::map<std::string, std::string>& reserved() {
       {"out", "the sweep's --out (each point has its own folder)"},
       {"deterministic", "the sweep's --deterministic"},
       {"compiled-for", "the sweep (it compiles once per configuration)"},
+      {"threads", "the sweep's -j (each point runs in one process)"},
+      {"quiet", "the sweep (points never draw progress)"},
       {"help", "nothing"}};
   return r;
 }
@@ -72,9 +74,12 @@ bool is_switch(const std::string& name) {
 
 bool affects_compile(const std::string& name) {
   if (name == "arch" || name == "set" || name == "compiled-for") return false;
+  if (name == "input" || name == "labels") return false;
   ModelOptions m;
+  InputOptions in;  // compile reads the inputs (binned as run bins them) for the fixed point
   po::options_description opts;
   add_model_options(opts, m);  // what `spikechip compile` takes
+  add_input_options(opts, in, false);
   return opts.find_nothrow(name, false) != nullptr;
 }
 

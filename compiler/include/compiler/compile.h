@@ -1,10 +1,12 @@
 // The compiler driver: NIR file -> every pass in order -> program image (+ the IR and reports).
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "arch/config.h"
 #include "compiler/golden.h"
+#include "compiler/input_fixed_point.h"
 #include "compiler/ir.h"
 #include "compiler/mapping.h"
 #include "compiler/passes.h"
@@ -17,6 +19,9 @@ struct CompileResult {
   Network float_net;
   Network net;  // after quantisation: what the golden executor runs (qweight only, no float weight)
   std::vector<LayerQuantReport> quant;
+  // The input fixed point and its error on the inputs given (CompileOptions::input_values);
+  // unset when the compile saw no inputs.
+  std::optional<InputQuantReport> input_quant;
   Mapping mapping;
   CodegenResult code;
   std::vector<std::string> warnings;  // what the user should know (printed by the CLI)

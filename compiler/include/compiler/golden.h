@@ -34,6 +34,8 @@ struct ExecStats {
   // projection that keeps a set; layer 0: sent by the host).
   std::vector<uint64_t> site_activations;
   uint64_t total_synaptic_events() const;
+  // Element-wise sum: the stats of two runs over different samples of one network.
+  ExecStats& operator+=(const ExecStats& o);
 };
 
 struct SampleOutput {

@@ -7,6 +7,7 @@
 
 #include "arch/config.h"
 #include "compiler/ir.h"
+#include "isa/error.h"
 #include "isa/program.h"
 
 namespace compiler {
@@ -55,7 +56,19 @@ struct Mapping {
 // Schedule levels: the longest path from the input over delay-0 projections.
 std::vector<uint32_t> schedule_levels(const Network& net);
 
-// Throws isa::InputError naming the layer, the capacity and by how much it is exceeded.
+// The network needs more cores than the mesh has (the only capacity a bigger mesh fixes).
+struct MeshTooSmall : isa::InputError {
+  MeshTooSmall(const std::string& what, uint32_t cores_needed)
+      : isa::InputError(what), cores_needed(cores_needed) {}
+  uint32_t cores_needed;
+};
+
+// The smallest mesh at least `at_least` in each dimension that has `cores` cores, as square as
+// it can be (the longer side at most twice the shorter, where the minimum allows).
+arch::MeshConfig smallest_mesh(uint32_t cores, arch::MeshConfig at_least);
+
+// Throws isa::InputError naming the layer, the capacity and by how much it is exceeded
+// (MeshTooSmall when only the mesh is too small).
 Mapping partition(const Network& net, const arch::ArchConfig& arch);
 void place(const Network& net, const arch::ArchConfig& arch, Mapping& m);
 

@@ -1,5 +1,8 @@
 // The compiler's passes, in order (DESIGN.md §6). Each is a function from IR to IR.
 #pragma once
+#include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,8 +16,10 @@ struct Graph;
 }
 
 // How a model's continuous-time parameters become per-step ones (NIR stores no dt and
-// prescribes no discretisation: ../shared/NIR.md §2).
-enum class Discretisation : uint8_t { euler, exact };
+// prescribes no discretisation: ../shared/NIR.md §2). euler: a = dt/tau, input x a r;
+// exact: a = 1 - exp(-dt/tau), input x a r; exact_unscaled: that decay, input added as it comes
+// (Sinabs, Rockpool).
+enum class Discretisation : uint8_t { euler, exact, exact_unscaled };
 
 struct CompileOptions {
   double dt = 0;  // required when a node has dynamics
@@ -23,7 +28,12 @@ struct CompileOptions {
   isa::Compare compare = isa::Compare::gt;
   ConvMode conv_mode = ConvMode::dense;  // Conv2d as vanilla or sparse convolution
   std::vector<std::pair<std::string, ConvMode>> conv_mode_per_node;
-  uint32_t input_frac_bits = 0;                     // graded input fixed point
+  // Graded input fixed point (payload = round(x * 2^bits)). Unset: chosen from input_values
+  // (compiler/input_fixed_point.h), or 0 (spikes) when no inputs are given.
+  std::optional<uint32_t> input_frac_bits;
+  // The inputs the program will run, for choosing the input fixed point: called at most once,
+  // after import, with the input layer's shape; returns every input value.
+  std::function<std::span<const float>(const std::vector<uint32_t>& input_shape)> input_values;
   uint64_t max_dense_elements = uint64_t{1} << 28;  // limit when fusing ops into a matrix
   // compile_nir keeps the float network (CompileResult::float_net) for the float executor;
   // without it the float weights are released as soon as they are quantised (peak memory:

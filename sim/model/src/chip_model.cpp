@@ -86,6 +86,12 @@ ChipModel::ChipModel(const isa::ProgramImage& image, const arch::ArchConfig& arc
           d.push_back(c.core);
       }
     }
+    host_site_dests_ = image.host_input.dest_cores;
+    if (input_layer_ != UINT32_MAX)
+      for (uint32_t d : site_dests_[input_layer_])
+        if (std::find(host_site_dests_.begin(), host_site_dests_.end(), d) ==
+            host_site_dests_.end())
+          host_site_dests_.push_back(d);
     for (CoreModel& c : cores_) c.attach_sites(sites_.get());
   }
 }
@@ -177,8 +183,7 @@ uint64_t ChipModel::inject_site_messages(const isa::SpikeFrame& input, uint64_t 
   const uint32_t host = n_endpoints_;
   for (const SparseSites::Message& m : site_msgs_) {
     const bool from_host = m.layer == input_layer_;
-    const std::vector<uint32_t>& dests =
-        from_host ? image_.host_input.dest_cores : site_dests_[m.layer];
+    const std::vector<uint32_t>& dests = from_host ? host_site_dests_ : site_dests_[m.layer];
     if (dests.empty()) continue;
     if (!from_host && site_sender_[m.layer] == UINT32_MAX) continue;
     uint64_t& at = from_host ? t : next[site_sender_[m.layer]];

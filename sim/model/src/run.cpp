@@ -93,6 +93,11 @@ void RunRecorder::end_sample(uint64_t end, const ChipModel& chip) {
     s.predicted = static_cast<uint32_t>(std::max_element(c.begin(), c.end()) - c.begin());
     if (c.empty()) s.predicted = 0;
   }
+  if (options_.on_sample) {
+    uint64_t events = 0;
+    for (const CoreModel& c : chip.cores()) events += c.counters().synaptic_events;
+    options_.on_sample(static_cast<uint32_t>(result_.samples.size()), events);
+  }
 }
 
 RunResult RunRecorder::finish(const ChipModel& chip, double wall_seconds) {

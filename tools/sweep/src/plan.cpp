@@ -166,7 +166,9 @@ Plan make_plan(Spec spec, const RunOptionRules& rules, const std::string& versio
     for (const auto& o : p.options)
       opts_text += fmt::format("  {}: {}\n", o.key, yaml_scalar(o.value));
     if (!from_nir) {
-      std::string ckey = fmt::format("spikechip: {}\nmodel: {}\n", version, plan.model_hash);
+      // The input fixed point is chosen from the inputs: they are part of what is compiled.
+      std::string ckey = fmt::format("spikechip: {}\nmodel: {}\ninput: {}\n", version,
+                                     plan.model_hash, plan.input_hash);
       ckey += "options:\n";
       for (const auto& o : compile_opts)
         ckey += fmt::format("  {}: {}\n", o.key, yaml_scalar(o.value));
@@ -211,6 +213,8 @@ std::vector<std::string> run_args(const Plan& plan, const PointPlan& p, const st
   if (!s.labels.empty()) a.insert(a.end(), {"--labels", s.labels});
   append_options(a, p.options, rules);
   if (plan.deterministic) a.push_back("--deterministic");
+  // The sweep's own -j is the parallelism: a point is one process, and quiet.
+  a.insert(a.end(), {"--threads", "1", "--quiet"});
   a.insert(a.end(), {"--out", out});
   return a;
 }
@@ -219,6 +223,7 @@ std::vector<std::string> compile_args(const Plan& plan, const Plan::Compile& c,
                                       const std::string& out_scb, const RunOptionRules& rules) {
   std::vector<std::string> a = {"compile", plan.spec.model, "--arch", plan.spec.arch};
   for (const auto& x : c.sets) a.insert(a.end(), {"--set", x});
+  a.insert(a.end(), {"--input", plan.spec.input});  // the input fixed point is chosen from it
   append_options(a, c.options, rules);
   a.insert(a.end(), {"-o", out_scb});
   return a;

@@ -116,6 +116,9 @@ class ChipModel final : private DeliverySink {
   void index_host_groups(const isa::ProgramImage& image);
   std::vector<uint32_t> site_sender_;              // [layer] core slot holding its first segment
   std::vector<std::vector<uint32_t>> site_dests_;  // [layer] cores with a projection from it
+  // The host's site messages: the input route, plus the cores of fan-in slices that take none
+  // of the input's neurons but keep the sites of a layer it feeds.
+  std::vector<uint32_t> host_site_dests_;
   std::vector<SparseSites::Message> site_msgs_;
   uint64_t site_packets_ = 0;
 };

@@ -26,6 +26,8 @@ struct RunOptions {
   uint32_t timesteps = 0;            // steps per sample; missing input frames count as empty
   bool record_layer_spikes = false;  // keep every layer's spikes in RunResult::layer_spikes
   std::vector<Probe> probes;         // their values: RunResult::probes
+  // Called after each sample with the samples done and the synaptic events so far (progress).
+  std::function<void(uint32_t samples_done, uint64_t synaptic_events)> on_sample;
 };
 
 struct ProbeTrace {
