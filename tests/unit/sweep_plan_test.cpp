@@ -110,12 +110,13 @@ TEST_CASE("sweep plan: the run and compile command lines") {
   const std::vector<std::string> expect = {
       "run",         "--model",        "m.scb",  "--arch",          "default",    "--set",
       "core.n_pe=2", "--compiled-for", "c.yaml", "--input",         p.spec.input, "--dt",
-      "1e-3",        "--timesteps",    "4",      "--deterministic", "--out",      "out"};
+      "1e-3",        "--timesteps",    "4",      "--deterministic", "--threads",  "1",
+      "--quiet",     "--out",          "out"};
   CHECK(a == expect);
   const auto c = sweep::compile_args(p, p.compiles[0], "x.scb", rules());
-  const std::vector<std::string> cexpect = {"compile", p.spec.model,  "--arch", "default",
-                                            "--set",   "core.n_pe=2", "--dt",   "1e-3",
-                                            "-o",      "x.scb"};
+  const std::vector<std::string> cexpect = {"compile", p.spec.model,  "--arch",  "default",
+                                            "--set",   "core.n_pe=2", "--input", p.spec.input,
+                                            "--dt",    "1e-3",        "-o",      "x.scb"};
   CHECK(c == cexpect);
 }
 
