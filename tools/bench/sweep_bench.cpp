@@ -65,11 +65,27 @@ int run_sweep_bench(const std::string& spikechip, const std::string& work, bool 
       for (const auto& rl : a.router)
         for (const auto& b : a.banks)
           for (const auto& f : a.fidelity)
-            runs.push_back({"run", "--model", ex + "bars.nir", "--dt", "1e-3", "--input",
-                            ex + "bars_events.npy", "--labels", ex + "bars_labels.npy", "--set",
-                            "core.n_pe=" + pe, "--set", "noc.router_latency=" + rl, "--set",
-                            "core.membrane_banks=" + b, "--set", "noc.fidelity=" + f,
-                            "--deterministic", "--out"});
+            runs.push_back({"run",
+                            "--model",
+                            ex + "bars.nir",
+                            "--dt",
+                            "1e-3",
+                            "--input",
+                            ex + "bars_events.npy",
+                            "--labels",
+                            ex + "bars_labels.npy",
+                            "--set",
+                            "core.n_pe=" + pe,
+                            "--set",
+                            "noc.router_latency=" + rl,
+                            "--set",
+                            "core.membrane_banks=" + b,
+                            "--set",
+                            "noc.fidelity=" + f,
+                            "--deterministic",
+                            "--threads",
+                            "1",
+                            "--out"});
     points = runs.size();
     double bare = 0;
     for (auto r : runs) {

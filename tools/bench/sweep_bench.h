@@ -1,6 +1,7 @@
 // bench --suite sweep: what the sweep driver costs (docs/sweeps.md, "Speed"). A sweep of the
 // bundled workload over timing keys (one compile configuration), measured three ways: every
-// point as a bare `spikechip run` from the NIR one after the other (what a user would type),
+// point as a bare `spikechip run --threads 1` from the NIR one after the other (what a user
+// would type, in one process like a sweep's point),
 // `spikechip sweep -j 1` and `spikechip sweep -j 2`.
 #pragma once
 #include <string>

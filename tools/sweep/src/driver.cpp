@@ -104,6 +104,20 @@ int merge(const SweepArgs& args, const Plan& plan) {
   }
   std::vector<size_t> all(plan.points.size());
   for (size_t k = 0; k < all.size(); ++k) all[k] = k;
+  // Shards that hold points, none of them this spec's: most likely run with other options.
+  size_t foreign = 0;
+  for (const auto& o : others) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(o->dir() / "points", ec))
+      foreign += e.path().filename().string().rfind(".tmp-", 0) != 0;
+  }
+  size_t lacking = 0;
+  for (const auto& p : plan.points) lacking += !store.status(p.id);
+  if (imported == 0 && lacking > 0 && foreign > 0)
+    fmt::print(stderr,
+               "spikechip sweep: note: the shard folders hold {} points but none of this sweep's: "
+               "were they run with another spec, --deterministic setting or spikechip version?\n",
+               foreign);
   return finish_sweep(plan, store, all, fmt::format("{} points merged in", imported));
 }
 
