@@ -59,11 +59,7 @@ void finish_model_options(ModelOptions& m) {
     c.reset = p->reset;
     c.compare = p->compare;
   }
-  if (m.dt) {
-    if (!(*m.dt > 0) || !std::isfinite(*m.dt))
-      throw isa::InputError(fmt::format("--dt {}: expected a positive time step", *m.dt));
-    c.dt = *m.dt;
-  }
+  if (m.dt) c.dt = *m.dt;  // its domain is checked by the compiler, naming the model
   if (m.discretisation) {
     const auto d = compiler::parse_discretisation(*m.discretisation);
     if (!d)
