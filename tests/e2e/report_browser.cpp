@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <regex>
 
 #include "run_binary.h"
@@ -104,4 +105,38 @@ TEST_CASE("e2e report: single-run and comparison pages render every chart in Chr
     REQUIRE(spikechip(fmt::format("report '{}'", g.string())).exit_code == 0);
     check_rendered(g / "report.html", 3);
   }
+}
+
+TEST_CASE("e2e report: a sweep's page (Pareto front, objectives by axis) renders in Chromium") {
+  if (!have("command -v chromium")) {
+    if (std::getenv("CI")) FAIL("chromium is not installed (tools/install-deps.sh installs it)");
+    WARN("chromium is not installed: browser check skipped (tools/install-deps.sh)");
+    return;
+  }
+  const auto dir = testutil::fresh_dir("browser-sweep");
+  const std::string spec = (dir / "s.yaml").string();
+  {
+    std::ofstream f(spec);
+    f << fmt::format(
+        "sweep: pe-banks\nbase:\n  model: {}\n  arch: default\n  input: {}\n  labels: {}\n"
+        "  options: {{dt: 1e-3}}\naxes:\n  core.n_pe: [1, 4]\n  core.membrane_banks: [2, 8]\n"
+        "objectives: {{energy.per_inference_pj: min, latency.seconds_per_step: min}}\n",
+        testutil::source("workloads/examples/bars.nir"),
+        testutil::source("workloads/examples/bars_events.npy"),
+        testutil::source("workloads/examples/bars_labels.npy"));
+  }
+  const auto sweep =
+      spikechip(fmt::format("sweep '{}' --out '{}/out' -j 2 --deterministic", spec, dir.string()));
+  INFO(sweep.err);
+  REQUIRE(sweep.exit_code == 0);
+  const auto page = spikechip(fmt::format("report '{}/out'", dir.string()));
+  INFO(page.err);
+  REQUIRE(page.exit_code == 0);
+  const std::string html = read_text(dir / "out" / "report.html");
+  CHECK_THAT(html, Catch::Contains("points/"));  // every point links its run folder
+  // The Pareto front and 2 objectives x 2 axes.
+  check_rendered(dir / "out" / "report.html", 5);
+  const auto text = spikechip(fmt::format("report '{}/out' --text", dir.string()));
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("pareto"));
 }

@@ -1,4 +1,4 @@
-// spikechip report DIR [DIR2] [--out DIR] [--text]
+// spikechip report DIR [DIR2] [--out DIR] [--text]; DIR may be a sweep folder (report_sweep.h)
 // One run folder -> DIR/report.html (one self-contained page: data, Vega-Lite specs and the
 // scripts inlined, no network); two -> a comparison page (OUT/compare.html, OUT defaults to
 // the first folder); --text prints the same summary as a terminal table. A folder without a
@@ -12,6 +12,7 @@
 #include "isa/error.h"
 #include "output_dir.h"
 #include "report_page.h"
+#include "report_sweep.h"
 
 namespace {
 
@@ -39,6 +40,17 @@ int run_report(const std::vector<std::string>& args) {
   if (dirs.empty() || dirs.size() > 2)
     throw isa::InputError(
         fmt::format("expected one run folder or two to compare, got {}", dirs.size()));
+  if (dirs.size() == 1 && cli::is_sweep_folder(dirs[0])) {  // a sweep: its Pareto front
+    if (text) {
+      std::cout << cli::sweep_text(dirs[0]);
+      return cli::kExitOk;
+    }
+    cli::OutputDir dir(out.empty() ? dirs[0] : out);
+    dir.write("report.html", cli::sweep_html(dirs[0]));
+    dir.commit();
+    fmt::print(stderr, "report: {}\n", (dir.path() / "report.html").string());
+    return cli::kExitOk;
+  }
   std::vector<cli::RunFolder> runs;
   for (const auto& d : dirs) runs.push_back(cli::load_run_folder(d));
   if (text) {
@@ -56,7 +68,8 @@ int run_report(const std::vector<std::string>& args) {
 }
 
 const bool registered = cli::register_verb(
-    {"report", "an HTML report with charts of a run folder, or two compared (--text: a table)",
+    {"report",
+     "an HTML report with charts of a run folder, two compared, or a sweep (--text: a table)",
      &run_report});
 
 }  // namespace

@@ -493,11 +493,6 @@ J quant_rows(const RunFolder& r, const std::string& run) {
 
 // ---- chart specs ----
 
-struct Chart {
-  std::string id, title, note;
-  J spec;
-};
-
 J base_spec(const std::string& title, J values) {
   return {{"$schema", "https://vega.github.io/schema/vega-lite/v6.json"},
           {"title", title},
@@ -922,6 +917,17 @@ std::string compare_text(const RunFolder& a, const RunFolder& b) {
     group = m.group;
   }
   return out;
+}
+
+std::string html_text(const std::string& s) {
+  return html_escape(s);
+}
+nlohmann::ordered_json vega_lite_spec(const std::string& title, nlohmann::ordered_json values) {
+  return base_spec(title, std::move(values));
+}
+std::string html_page(const std::string& title, const std::string& subtitle_html,
+                      const std::string& body_html, const std::vector<Chart>& charts) {
+  return page(title, subtitle_html, body_html, charts);
 }
 
 }  // namespace cli

@@ -34,6 +34,19 @@ std::vector<Metric> headline_metrics(const RunFolder& run);
 // Readable magnitudes: 3863592.8 pJ -> "3.864 µJ"; 2.5e-6 s -> "2.5 µs"; 1234567 -> "1.235 M".
 std::string human(double v, const std::string& unit);
 
+// A chart on a page: an element id, a title, a note under it, the Vega-Lite spec.
+struct Chart {
+  std::string id, title, note;
+  nlohmann::ordered_json spec;
+};
+// The page every report uses (style, the inlined Vega scripts, the render check), for other
+// pages (report_sweep.cpp): the title, a subtitle and body as HTML, the charts.
+std::string html_page(const std::string& title, const std::string& subtitle_html,
+                      const std::string& body_html, const std::vector<Chart>& charts);
+std::string html_text(const std::string& s);  // escaped for HTML
+// A Vega-Lite spec with the pages' common settings and these rows as its data.
+nlohmann::ordered_json vega_lite_spec(const std::string& title, nlohmann::ordered_json values);
+
 std::string report_html(const RunFolder& run);
 std::string compare_html(const RunFolder& a, const RunFolder& b);
 std::string report_text(const RunFolder& run);
