@@ -7,6 +7,7 @@ packages=(
   libsystemc-dev libboost-dev libboost-program-options-dev libyaml-cpp-dev libfmt-dev catch2
   libhdf5-dev zlib1g-dev liblz4-dev libzstd-dev nlohmann-json3-dev
   clang-format
+  gtkwave
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -280,7 +280,7 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
   first.stalls.noc += noc_stall;
   counters_.stalls.queue_full += accept - arrival;
   counters_.stalls.noc += noc_stall;
-  uint64_t service = 0;
+  uint64_t service = 0, bank_conflict = 0;
   for (uint32_t k : projs) {
     const ProjectionRt& pr = projections_[k];
     // A projection with a split fan-in takes only its share of the source's neurons.
@@ -304,12 +304,18 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
       c->stalls.bank_conflict += cycles - base;
     }
     service += cycles;
+    bank_conflict += cycles - base;
   }
   ++counters_.packets_received;
   ++first.packets_received;
   service = std::max<uint64_t>(service, 1);
   const uint64_t start = queue_.push(accept, service);
   const uint64_t done = start + service + kIntegrationPipelineFill;
+  if (trace_) {
+    trace_->integration(endpoint_, {pk.layer, TracePacket::spike, arrival, accept, start,
+                                    start + service, bank_conflict, noc_stall});
+    traced_start_ = start;
+  }
   integration_done_ = std::max(integration_done_, done);
   return done;
 }
@@ -503,12 +509,14 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
                       prog_.core));
     const isa::Instr& in = prog_.code[pc_];
     ++counters_.instructions;
+    const size_t injected = traffic.injections.size();  // SEND's packets, for the trace
     uint64_t cycles = 0;
     switch (in.op) {
       case isa::Opcode::halt:
         cycles = cost(in.op, 0);
         counters_.controller_busy_cycles += now + cycles - start;
         halt_cycle_ = now + cycles;
+        if (trace_) trace_->controller_run(endpoint_, start, halt_cycle_);
         return false;
       case isa::Opcode::bar:
         cycles = cost(in.op, 0);  // the issue cycle; the wait is counted at release
@@ -516,6 +524,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         ++pc_;
         bar_cycle_ = now + cycles;
         counters_.controller_busy_cycles += bar_cycle_ - start;
+        if (trace_) trace_->controller_run(endpoint_, start, bar_cycle_);
         return true;
       case isa::Opcode::jmp:
         cycles = cost(in.op, 0, 1, true);
@@ -544,6 +553,9 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
       case isa::Opcode::upd_culi:
         cycles = update(in, spike_log);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::update, segments_[in.a].s->layer, now,
+                                  now + cycles, segments_[in.a].spikes.size());
         ++pc_;
         break;
       case isa::Opcode::setbits:
@@ -554,16 +566,25 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
       case isa::Opcode::send:
         cycles = send(in.a, &prog_.routes[in.b].dest_cores, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::send, segments_[in.a].s->layer, now,
+                                  now + cycles, traffic.injections.size() - injected);
         ++pc_;
         break;
       case isa::Opcode::psum:
         cycles = send_partial_sums(in.a, prog_.routes[in.b].dest_cores, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::send, segments_[in.a].s->layer, now,
+                                  now + cycles, traffic.injections.size() - injected);
         ++pc_;
         break;
       case isa::Opcode::hout:
         cycles = send(in.a, nullptr, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::send, segments_[in.a].s->layer, now,
+                                  now + cycles, traffic.injections.size() - injected);
         ++pc_;
         break;
       default:  // NOP and any instruction with no effect here
@@ -577,6 +598,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
 
 void CoreModel::release(uint64_t cycle) {
   counters_.stalls.barrier_wait += cycle > bar_cycle_ ? cycle - bar_cycle_ : 0;
+  if (trace_ && cycle > bar_cycle_) trace_->barrier_wait(endpoint_, bar_cycle_, cycle);
 }
 
 uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log) {
@@ -802,6 +824,11 @@ uint64_t CoreModel::receive_partial_sum(uint64_t arrival, const Packet& pk, uint
   a = wrap_add(a, pk.payload);
   const uint64_t start = queue_.push(accept, 1);
   const uint64_t done = start + 1 + kIntegrationPipelineFill;
+  if (trace_) {
+    trace_->integration(
+        endpoint_, {pk.layer, TracePacket::psum, arrival, accept, start, start + 1, 0, noc_stall});
+    traced_start_ = start;
+  }
   integration_done_ = std::max(integration_done_, done);
   return done;
 }

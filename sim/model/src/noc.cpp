@@ -113,6 +113,7 @@ void ReservationNoc::hop(uint64_t cycle, const Event& e) {
     const uint64_t depart = std::max(cycle + latency_, free);
     free = depart + packet_cycles_;
     counters.flit_hops += flits_;
+    if (trace_) trace_->port_busy(n.router, p, depart, free);
     if (p >= kLocal) {
       events_.push(
           depart + packet_cycles_,

@@ -23,6 +23,7 @@
 #include "simmodel/counters.h"
 #include "simmodel/noc_calendar.h"
 #include "simmodel/noc_multicast_tree.h"
+#include "simmodel/trace.h"
 
 namespace sim {
 
@@ -76,8 +77,11 @@ class Noc {
   uint64_t packet_cycles() const { return packet_cycles_; }
 
   NocCounters counters;
+  // The timeline sink (nullptr: not traced): told of every output port reservation.
+  void set_trace(TraceSink* trace) { trace_ = trace; }
 
  protected:
+  TraceSink* trace_ = nullptr;
   uint32_t mesh_x_, mesh_y_, n_cores_;
   uint64_t latency_;        // L, cycles per router
   uint64_t flit_cycles_;    // C, cycles one flit occupies a port
