@@ -144,7 +144,7 @@ TEST_CASE("e2e trace: bad trace options exit 2 and leave nothing behind") {
         std::string("--vcd '") + dir.string() + "/t.vcd' --trace-steps 100000:100001",
         std::string("--vcd '") + dir.string() + "/t.vcd' --trace-samples 99999",
         std::string("--vcd '") + dir.string() + "/t.vcd' --trace-cores 4096",
-        std::string("--vcd '") + dir.string() + "/missing/t.vcd"}) {
+        std::string("--vcd '") + dir.string() + "/missing/t.vcd'"}) {
     const auto r =
         spikechip(fmt::format("run {} --out '{}/run' {}", bars_args(), dir.string(), opts));
     INFO(opts << "\n" << r.err);

@@ -232,7 +232,8 @@ TEST_CASE("trace: a multi-core run is unchanged by tracing and agrees with its c
     phases.insert(ph);
     if (ph == "s") ++starts[ev["id"].get<uint64_t>()];
     if (ph == "f") ++finishes[ev["id"].get<uint64_t>()];
-    if (ph == "M" && ev["name"] == "thread_name") named.insert({ev["pid"], ev["tid"]});
+    if (ph == "M" && ev["name"] == "thread_name")
+      named.insert({ev["pid"].get<int>(), ev["tid"].get<int>()});
     if (ph == "X" || ph == "s" || ph == "f") {
       CHECK(named.count({ev["pid"].get<int>(), ev["tid"].get<int>()}) == 1);
       const double ts = ev["ts"].get<double>();
