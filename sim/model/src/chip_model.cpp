@@ -266,18 +266,24 @@ void ChipModel::trace_delivery(uint32_t endpoint, uint64_t cycle, uint32_t injec
   trace_->delivery(in.source, endpoint, p.layer, kind, in.cycle, cycle, contention, start);
 }
 
+// One test per delivery picks the copy: the untraced one has no trace code. The trace is told
+// after the receiving core (its service start is then known).
 void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
                         uint64_t contention) {
-  deliver_packet(endpoint, cycle, injection, contention);
-  if (trace_) trace_delivery(endpoint, cycle, injection, contention);
+  if (trace_) [[unlikely]]
+    deliver_impl<true>(endpoint, cycle, injection, contention);
+  else
+    deliver_impl<false>(endpoint, cycle, injection, contention);
 }
 
-void ChipModel::deliver_packet(uint32_t endpoint, uint64_t cycle, uint32_t injection,
-                               uint64_t contention) {
+template <bool kTraced>
+void ChipModel::deliver_impl(uint32_t endpoint, uint64_t cycle, uint32_t injection,
+                             uint64_t contention) {
   const Packet& p = sorted_.packets[injection];
   if (p.site) {  // site-activation messages go to cores only
     const uint64_t done = cores_[slot_of_endpoint_[endpoint]].receive_site(cycle, p, contention);
     last_done_ = std::max(last_done_, done);
+    if constexpr (kTraced) trace_delivery(endpoint, cycle, injection, contention);
     return;
   }
   if (endpoint == n_endpoints_) {
@@ -294,10 +300,14 @@ void ChipModel::deliver_packet(uint32_t endpoint, uint64_t cycle, uint32_t injec
                       p.layer, p.neuron));
     outputs_[out][p.neuron] += p.payload;
     last_done_ = std::max(last_done_, cycle + host_latency_);
+    if constexpr (kTraced) trace_delivery(endpoint, cycle, injection, contention);
     return;
   }
-  const uint64_t done = cores_[slot_of_endpoint_[endpoint]].receive(cycle, p, step_, contention);
+  CoreModel& core = cores_[slot_of_endpoint_[endpoint]];
+  const uint64_t done = kTraced ? core.receive_traced(cycle, p, step_, contention)
+                                : core.receive(cycle, p, step_, contention);
   last_done_ = std::max(last_done_, done);
+  if constexpr (kTraced) trace_delivery(endpoint, cycle, injection, contention);
 }
 
 // With many small cores a spike is many short deliveries, each of which would otherwise start

@@ -267,6 +267,20 @@ FcRowSite CoreModel::fc_row_site(uint32_t layer) const {
 
 uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_sent,
                             uint64_t noc_stall) {
+  return receive_impl<false>(arrival, pk, step_sent, noc_stall);
+}
+
+uint64_t CoreModel::receive_traced(uint64_t arrival, const Packet& pk, uint32_t step_sent,
+                                   uint64_t noc_stall) {
+  return trace_ ? receive_impl<true>(arrival, pk, step_sent, noc_stall)
+                : receive_impl<false>(arrival, pk, step_sent, noc_stall);
+}
+
+// Compiled twice: the untraced copy has no trace code at all (the chip picks the copy once per
+// delivery, on the path it already branched to for the trace).
+template <bool kTraced>
+uint64_t CoreModel::receive_impl(uint64_t arrival, const Packet& pk, uint32_t step_sent,
+                                 uint64_t noc_stall) {
   if (pk.psum) return receive_partial_sum(arrival, pk, step_sent, noc_stall);
   if (pk.layer >= by_source_.size() || by_source_[pk.layer].empty())
     throw isa::InputError(fmt::format(
@@ -280,7 +294,8 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
   first.stalls.noc += noc_stall;
   counters_.stalls.queue_full += accept - arrival;
   counters_.stalls.noc += noc_stall;
-  uint64_t service = 0, bank_conflict = 0;
+  uint64_t service = 0;
+  [[maybe_unused]] const uint64_t bank_conflict_before = counters_.stalls.bank_conflict;
   for (uint32_t k : projs) {
     const ProjectionRt& pr = projections_[k];
     // A projection with a split fan-in takes only its share of the source's neurons.
@@ -304,18 +319,15 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
       c->stalls.bank_conflict += cycles - base;
     }
     service += cycles;
-    bank_conflict += cycles - base;
   }
   ++counters_.packets_received;
   ++first.packets_received;
   service = std::max<uint64_t>(service, 1);
   const uint64_t start = queue_.push(accept, service);
   const uint64_t done = start + service + kIntegrationPipelineFill;
-  if (trace_) {
-    trace_->integration(endpoint_, {pk.layer, TracePacket::spike, arrival, accept, start,
-                                    start + service, bank_conflict, noc_stall});
-    traced_start_ = start;
-  }
+  if constexpr (kTraced)
+    trace_integration({pk.layer, TracePacket::spike, arrival, accept, start, start + service,
+                       counters_.stalls.bank_conflict - bank_conflict_before, noc_stall});
   integration_done_ = std::max(integration_done_, done);
   return done;
 }
@@ -497,6 +509,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
   // A phase executes a bounded number of instructions; more means a loop with no BAR.
   constexpr uint64_t kMaxInstructionsPerPhase = 50'000'000;
   uint64_t now = start;
+  size_t injected = 0;  // packets in `traffic` before a SEND: its count, for the trace
   for (uint64_t executed = 0;; ++executed) {
     if (executed > kMaxInstructionsPerPhase)
       throw isa::InputError(fmt::format(
@@ -509,7 +522,6 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
                       prog_.core));
     const isa::Instr& in = prog_.code[pc_];
     ++counters_.instructions;
-    const size_t injected = traffic.injections.size();  // SEND's packets, for the trace
     uint64_t cycles = 0;
     switch (in.op) {
       case isa::Opcode::halt:
@@ -564,6 +576,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         ++pc_;
         break;
       case isa::Opcode::send:
+        injected = traffic.injections.size();
         cycles = send(in.a, &prog_.routes[in.b].dest_cores, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
         if (trace_)
@@ -572,6 +585,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         ++pc_;
         break;
       case isa::Opcode::psum:
+        injected = traffic.injections.size();
         cycles = send_partial_sums(in.a, prog_.routes[in.b].dest_cores, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
         if (trace_)
@@ -580,6 +594,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         ++pc_;
         break;
       case isa::Opcode::hout:
+        injected = traffic.injections.size();
         cycles = send(in.a, nullptr, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
         if (trace_)
@@ -594,6 +609,11 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
     }
     now += cycles;
   }
+}
+
+void CoreModel::trace_integration(const TraceIntegration& t) {
+  trace_->integration(endpoint_, t);
+  traced_start_ = t.start;
 }
 
 void CoreModel::release(uint64_t cycle) {
@@ -824,11 +844,9 @@ uint64_t CoreModel::receive_partial_sum(uint64_t arrival, const Packet& pk, uint
   a = wrap_add(a, pk.payload);
   const uint64_t start = queue_.push(accept, 1);
   const uint64_t done = start + 1 + kIntegrationPipelineFill;
-  if (trace_) {
-    trace_->integration(
-        endpoint_, {pk.layer, TracePacket::psum, arrival, accept, start, start + 1, 0, noc_stall});
-    traced_start_ = start;
-  }
+  if (trace_) [[unlikely]]
+    trace_integration(
+        {pk.layer, TracePacket::psum, arrival, accept, start, start + 1, 0, noc_stall});
   integration_done_ = std::max(integration_done_, done);
   return done;
 }

@@ -86,8 +86,10 @@ class ChipModel final : private DeliverySink {
   bool can_accept(uint32_t endpoint, uint64_t cycle) override;
   void deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention) override;
   void expect(uint32_t endpoint, uint32_t injection) override;
-  void deliver_packet(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention);
-  void trace_delivery(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention);
+  template <bool kTraced>
+  void deliver_impl(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention);
+  [[gnu::cold, gnu::noinline]] void trace_delivery(uint32_t endpoint, uint64_t cycle,
+                                                   uint32_t injection, uint64_t contention);
 
   const isa::ProgramImage& image_;
   uint32_t n_endpoints_;  // cores of the mesh; the host is endpoint n

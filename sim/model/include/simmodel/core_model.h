@@ -81,6 +81,9 @@ class CoreModel {
   // A packet sent in step `step_sent` arrived whole at `arrival` (noc_stall cycles above the
   // zero-load latency). Integrates it; returns the cycle its last accumulator write completes.
   uint64_t receive(uint64_t arrival, const Packet& packet, uint32_t step_sent, uint64_t noc_stall);
+  // The same, telling the trace sink (when the core has one) of the packet's integration.
+  uint64_t receive_traced(uint64_t arrival, const Packet& packet, uint32_t step_sent,
+                          uint64_t noc_stall);
   // Where spikes of `layer` read their FC rows here (the first FC projection from it; weights
   // nullptr when there is none): what a delivery's prefetch needs, gathered once.
   FcRowSite fc_row_site(uint32_t layer) const;
@@ -201,6 +204,10 @@ class CoreModel {
   Counters counters_;
   std::vector<Counters> layer_counters_;
 
+  [[gnu::cold, gnu::noinline]] void trace_integration(const TraceIntegration& t);
+  template <bool kTraced>
+  uint64_t receive_impl(uint64_t arrival, const Packet& packet, uint32_t step_sent,
+                        uint64_t noc_stall);
   TraceSink* trace_ = nullptr;
   uint64_t traced_start_ = 0;
 

@@ -114,6 +114,9 @@ class ReservationNoc final : public Noc {
     uint32_t count = 0, router = UINT32_MAX, root = 0;
   };
   uint32_t tree_of(const NocInjection& in, std::span<const uint32_t> pool);
+  template <bool kTraced>
+  void drain(std::span<const NocInjection> injections, DeliverySink& sink);
+  template <bool kTraced>
   void hop(uint64_t cycle, const Event& e);
   void deliver(uint64_t cycle, const Event& e, std::span<const NocInjection> injections,
                DeliverySink& sink);
