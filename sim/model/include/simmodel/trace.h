@@ -1,9 +1,11 @@
 // The one observation path of a run's timeline (DESIGN.md §14): the core model, the NoC, the
 // chip and the barrier call a TraceSink at the events they already count, with the cycles they
-// already computed (no timing logic here). Null by default: every call site is one pointer
-// test, once per instruction, packet, port reservation or phase, never per synaptic event.
-// The chip hands the sink to the blocks only for the steps and cores it wants (set_trace), so
-// outside a trace window the pointer is null.
+// already computed (no timing logic here). Null by default: a call site on the controller's
+// path (UPD, SEND, BAR) or at a barrier is one pointer test; the per-packet paths (delivery,
+// integration, the NoC's hops) have traced and untraced copies picked by one test per delivery
+// and per phase's routing; nothing is called per synaptic event. The chip hands the sink to the
+// blocks only for the steps and cores it wants (set_trace), so outside a trace window the
+// pointer is null.
 #pragma once
 #include <cstdint>
 
