@@ -9,6 +9,7 @@ packages=(
   clang-format
   openmpi-bin libopenmpi-dev slurm-wlm munge
   chromium fonts-liberation   # the HTML reports' browser test (tests/e2e/report_browser.cpp)
+  gtkwave                     # vcd2fst: the VCD timeline test (tests/e2e/trace_cli.cpp)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,12 +1,14 @@
 // The SystemC kernel on a 2x2 mesh: sim::simulate (modules, events, kernel time) must return
 // exactly what the kernel-free driver sim::run_model computes (spikes, cycles, counters), and
-// both must match the reference loop. One elaboration per process: one simulate() call.
+// both must match the reference loop; both record the same timeline (flit NoC). One elaboration
+// per process: one simulate() call.
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <stdexcept>
 
 #include "sim_test_net.h"
+#include "simmodel/timeline.h"
 #include "simsysc/simulate.h"
 
 using namespace simtest;
@@ -49,12 +51,20 @@ TEST_CASE("sysc: a 2x2 chip under the kernel equals the plain model and the refe
   opt.timesteps = T;
   opt.record_layer_spikes = true;
   uint32_t observed = 0;
+  sim::Timeline kt(img, arch, {}), mt(img, arch, {});
+  opt.trace = &kt;
   const sim::RunResult k =
       sim::simulate(img, arch, inputs, opt, [&](uint32_t, uint32_t, const auto&) {
         ++observed;
         return true;
       });
+  opt.trace = &mt;
   const sim::RunResult m = sim::run_model(img, arch, inputs, opt);
+  opt.trace = nullptr;
+  CHECK(kt.events() == mt.events());
+  CHECK(kt.ports().size() > 0);  // the flit NoC reports its ports held
+  CHECK(kt.perfetto_json() == mt.perfetto_json());
+  CHECK(kt.vcd() == mt.vcd());
   CHECK(observed == 2 * T);
   CHECK(k.total_cycles == m.total_cycles);
   REQUIRE(k.samples.size() == 2);

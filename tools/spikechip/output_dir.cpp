@@ -55,6 +55,23 @@ void OutputDir::write(const std::string& name, const std::string& content) {
   pending_.push_back({tmp, final});
 }
 
+void OutputDir::write_file(const fs::path& file, const std::string& content) {
+  const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (fs::equivalent(folder, dir_, ec)) return write(file.filename().string(), content);
+  if (!fs::is_directory(folder, ec))
+    throw isa::InputError(fmt::format("{}: cannot write there: folder {} does not exist",
+                                      file.string(), folder.string()));
+  if (file.filename().empty())
+    throw isa::InputError(fmt::format("{}: expected a file name", file.string()));
+  const fs::path tmp = folder / fmt::format(".{}.tmp{}", file.filename().string(), getpid());
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("{}: cannot write", tmp.string()));
+  pending_.push_back({tmp, file});
+}
+
 void OutputDir::commit() {
   for (const auto& [tmp, final] : pending_) fs::rename(tmp, final);
   committed_ = true;

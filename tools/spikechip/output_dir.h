@@ -16,6 +16,10 @@ class OutputDir {
   OutputDir& operator=(const OutputDir&) = delete;
 
   void write(const std::string& name, const std::string& content);
+  // A file named by the user, anywhere: in this folder when its folder is this one, else
+  // beside its final name under a hidden temporary name, renamed by commit() with the rest.
+  // Throws isa::InputError when its folder does not exist.
+  void write_file(const std::filesystem::path& file, const std::string& content);
   void commit();
   const std::filesystem::path& path() const { return dir_; }
 

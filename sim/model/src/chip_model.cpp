@@ -109,6 +109,7 @@ void ChipModel::begin_phase(uint64_t start, uint32_t step, uint32_t phase,
   last_bar_ = start;
   last_done_ = start;
   step_ = step;
+  phase_ = phase;
   log_spikes_ = log_spikes;
   traffic_.clear();
   if (phase == 0) {
@@ -246,12 +247,43 @@ bool ChipModel::can_accept(uint32_t endpoint, uint64_t cycle) {
   return cores_[slot_of_endpoint_[endpoint]].can_accept(cycle);
 }
 
+void ChipModel::set_trace(TraceSink* trace) {
+  trace_ = trace;
+  noc_->set_trace(trace);
+  for (CoreModel& c : cores_)
+    c.set_trace(trace && trace->wants_core(c.endpoint()) ? trace : nullptr);
+}
+
+void ChipModel::trace_delivery(uint32_t endpoint, uint64_t cycle, uint32_t injection,
+                               uint64_t contention) {
+  const Packet& p = sorted_.packets[injection];
+  const NocInjection& in = sorted_.injections[injection];
+  const TracePacket kind = p.site   ? TracePacket::site
+                           : p.psum ? TracePacket::psum
+                                    : TracePacket::spike;
+  const uint64_t start =
+      endpoint == n_endpoints_ ? cycle : cores_[slot_of_endpoint_[endpoint]].traced_service_start();
+  trace_->delivery(in.source, endpoint, p.layer, kind, in.cycle, cycle, contention, start);
+}
+
+// One test per delivery picks the copy: the untraced one has no trace code. The trace is told
+// after the receiving core (its service start is then known).
 void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
                         uint64_t contention) {
+  if (trace_) [[unlikely]]
+    deliver_impl<true>(endpoint, cycle, injection, contention);
+  else
+    deliver_impl<false>(endpoint, cycle, injection, contention);
+}
+
+template <bool kTraced>
+void ChipModel::deliver_impl(uint32_t endpoint, uint64_t cycle, uint32_t injection,
+                             uint64_t contention) {
   const Packet& p = sorted_.packets[injection];
   if (p.site) {  // site-activation messages go to cores only
     const uint64_t done = cores_[slot_of_endpoint_[endpoint]].receive_site(cycle, p, contention);
     last_done_ = std::max(last_done_, done);
+    if constexpr (kTraced) trace_delivery(endpoint, cycle, injection, contention);
     return;
   }
   if (endpoint == n_endpoints_) {
@@ -268,10 +300,14 @@ void ChipModel::deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection,
                       p.layer, p.neuron));
     outputs_[out][p.neuron] += p.payload;
     last_done_ = std::max(last_done_, cycle + host_latency_);
+    if constexpr (kTraced) trace_delivery(endpoint, cycle, injection, contention);
     return;
   }
-  const uint64_t done = cores_[slot_of_endpoint_[endpoint]].receive(cycle, p, step_, contention);
+  CoreModel& core = cores_[slot_of_endpoint_[endpoint]];
+  const uint64_t done = kTraced ? core.receive_traced(cycle, p, step_, contention)
+                                : core.receive(cycle, p, step_, contention);
   last_done_ = std::max(last_done_, done);
+  if constexpr (kTraced) trace_delivery(endpoint, cycle, injection, contention);
 }
 
 // With many small cores a spike is many short deliveries, each of which would otherwise start
@@ -299,6 +335,7 @@ uint64_t ChipModel::completion() const {
 
 void ChipModel::release(uint64_t cycle) {
   for (CoreModel& c : cores_) c.release(cycle);
+  if (trace_) trace_->phase(step_, phase_, phase_start_, cycle);
 }
 
 uint64_t ChipModel::run_phase(uint64_t start, uint32_t step, uint32_t phase,

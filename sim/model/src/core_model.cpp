@@ -267,6 +267,20 @@ FcRowSite CoreModel::fc_row_site(uint32_t layer) const {
 
 uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_sent,
                             uint64_t noc_stall) {
+  return receive_impl<false>(arrival, pk, step_sent, noc_stall);
+}
+
+uint64_t CoreModel::receive_traced(uint64_t arrival, const Packet& pk, uint32_t step_sent,
+                                   uint64_t noc_stall) {
+  return trace_ ? receive_impl<true>(arrival, pk, step_sent, noc_stall)
+                : receive_impl<false>(arrival, pk, step_sent, noc_stall);
+}
+
+// Compiled twice: the untraced copy has no trace code at all (the chip picks the copy once per
+// delivery, on the path it already branched to for the trace).
+template <bool kTraced>
+uint64_t CoreModel::receive_impl(uint64_t arrival, const Packet& pk, uint32_t step_sent,
+                                 uint64_t noc_stall) {
   if (pk.psum) return receive_partial_sum(arrival, pk, step_sent, noc_stall);
   if (pk.layer >= by_source_.size() || by_source_[pk.layer].empty())
     throw isa::InputError(fmt::format(
@@ -281,6 +295,7 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
   counters_.stalls.queue_full += accept - arrival;
   counters_.stalls.noc += noc_stall;
   uint64_t service = 0;
+  [[maybe_unused]] const uint64_t bank_conflict_before = counters_.stalls.bank_conflict;
   for (uint32_t k : projs) {
     const ProjectionRt& pr = projections_[k];
     // A projection with a split fan-in takes only its share of the source's neurons.
@@ -310,6 +325,9 @@ uint64_t CoreModel::receive(uint64_t arrival, const Packet& pk, uint32_t step_se
   service = std::max<uint64_t>(service, 1);
   const uint64_t start = queue_.push(accept, service);
   const uint64_t done = start + service + kIntegrationPipelineFill;
+  if constexpr (kTraced)
+    trace_integration({pk.layer, TracePacket::spike, arrival, accept, start, start + service,
+                       counters_.stalls.bank_conflict - bank_conflict_before, noc_stall});
   integration_done_ = std::max(integration_done_, done);
   return done;
 }
@@ -491,6 +509,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
   // A phase executes a bounded number of instructions; more means a loop with no BAR.
   constexpr uint64_t kMaxInstructionsPerPhase = 50'000'000;
   uint64_t now = start;
+  size_t injected = 0;  // packets in `traffic` before a SEND: its count, for the trace
   for (uint64_t executed = 0;; ++executed) {
     if (executed > kMaxInstructionsPerPhase)
       throw isa::InputError(fmt::format(
@@ -509,6 +528,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         cycles = cost(in.op, 0);
         counters_.controller_busy_cycles += now + cycles - start;
         halt_cycle_ = now + cycles;
+        if (trace_) trace_->controller_run(endpoint_, start, halt_cycle_);
         return false;
       case isa::Opcode::bar:
         cycles = cost(in.op, 0);  // the issue cycle; the wait is counted at release
@@ -516,6 +536,7 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         ++pc_;
         bar_cycle_ = now + cycles;
         counters_.controller_busy_cycles += bar_cycle_ - start;
+        if (trace_) trace_->controller_run(endpoint_, start, bar_cycle_);
         return true;
       case isa::Opcode::jmp:
         cycles = cost(in.op, 0, 1, true);
@@ -544,6 +565,9 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
       case isa::Opcode::upd_culi:
         cycles = update(in, spike_log);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::update, segments_[in.a].s->layer, now,
+                                  now + cycles, segments_[in.a].spikes.size());
         ++pc_;
         break;
       case isa::Opcode::setbits:
@@ -552,18 +576,30 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         ++pc_;
         break;
       case isa::Opcode::send:
+        injected = traffic.injections.size();
         cycles = send(in.a, &prog_.routes[in.b].dest_cores, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::send, segments_[in.a].s->layer, now,
+                                  now + cycles, traffic.injections.size() - injected);
         ++pc_;
         break;
       case isa::Opcode::psum:
+        injected = traffic.injections.size();
         cycles = send_partial_sums(in.a, prog_.routes[in.b].dest_cores, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::send, segments_[in.a].s->layer, now,
+                                  now + cycles, traffic.injections.size() - injected);
         ++pc_;
         break;
       case isa::Opcode::hout:
+        injected = traffic.injections.size();
         cycles = send(in.a, nullptr, now, traffic);
         layer_counters_[segments_[in.a].s->layer].controller_busy_cycles += cycles;
+        if (trace_)
+          trace_->controller_busy(endpoint_, TraceBusy::send, segments_[in.a].s->layer, now,
+                                  now + cycles, traffic.injections.size() - injected);
         ++pc_;
         break;
       default:  // NOP and any instruction with no effect here
@@ -575,8 +611,14 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
   }
 }
 
+void CoreModel::trace_integration(const TraceIntegration& t) {
+  trace_->integration(endpoint_, t);
+  traced_start_ = t.start;
+}
+
 void CoreModel::release(uint64_t cycle) {
   counters_.stalls.barrier_wait += cycle > bar_cycle_ ? cycle - bar_cycle_ : 0;
+  if (trace_ && cycle > bar_cycle_) trace_->barrier_wait(endpoint_, bar_cycle_, cycle);
 }
 
 uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log) {
@@ -805,6 +847,9 @@ uint64_t CoreModel::receive_partial_sum(uint64_t arrival, const Packet& pk, uint
   a = wrap_add(a, pk.payload);
   const uint64_t start = queue_.push(accept, 1);
   const uint64_t done = start + 1 + kIntegrationPipelineFill;
+  if (trace_) [[unlikely]]
+    trace_integration(
+        {pk.layer, TracePacket::psum, arrival, accept, start, start + 1, 0, noc_stall});
   integration_done_ = std::max(integration_done_, done);
   return done;
 }

@@ -126,7 +126,10 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
         }
         if (!go) continue;
         for (uint32_t p = 0; p < kPorts; ++p)
-          if (ip.out_mask & (1u << p)) outputs_[r * kPorts + p].locked = static_cast<int>(i);
+          if (ip.out_mask & (1u << p)) {
+            outputs_[r * kPorts + p].locked = static_cast<int>(i);
+            outputs_[r * kPorts + p].locked_at = now;
+          }
         ip.allocated = true;
         head_go[i] = true;
         rr_[r] = (i + 1) % kPorts;
@@ -148,7 +151,10 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
         ip.sent_mask |= uint8_t(1u << p);
         op.free_at = now + flit_cycles_;
         ++counters.flit_hops;
-        if (f.tail) op.locked = -1;
+        if (f.tail) {
+          op.locked = -1;
+          if (trace_) trace_->port_busy(r, p, op.locked_at, now + flit_cycles_);
+        }
         progress = true;
         if (eject) {
           if (f.tail) {

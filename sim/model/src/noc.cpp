@@ -90,10 +90,19 @@ void ReservationNoc::route(std::span<const NocInjection> injections, std::span<c
     inject_free_[in.source] = ready + packet_cycles_;
     events_.push(ready, {k, tree_of(in, pool), EventKind::hop});
   }
+  if (trace_) [[unlikely]]
+    drain<true>(injections, sink);
+  else
+    drain<false>(injections, sink);
+}
+
+// Compiled twice: the untraced copy has no trace code in the per-hop loop.
+template <bool kTraced>
+void ReservationNoc::drain(std::span<const NocInjection> injections, DeliverySink& sink) {
   events_.drain(
       [&](uint64_t cycle, const Event& e) {
         if (e.kind == EventKind::hop)
-          hop(cycle, e);
+          hop<kTraced>(cycle, e);
         else
           deliver(cycle, e, injections, sink);
       },
@@ -104,6 +113,7 @@ void ReservationNoc::route(std::span<const NocInjection> injections, std::span<c
 }
 
 // Each output port of the node is reserved once per packet, in port order.
+template <bool kTraced>
 void ReservationNoc::hop(uint64_t cycle, const Event& e) {
   const TreeNode& n = trees_.node(e.node);
   uint32_t child = n.first_child;
@@ -113,6 +123,7 @@ void ReservationNoc::hop(uint64_t cycle, const Event& e) {
     const uint64_t depart = std::max(cycle + latency_, free);
     free = depart + packet_cycles_;
     counters.flit_hops += flits_;
+    if constexpr (kTraced) trace_->port_busy(n.router, p, depart, free);
     if (p >= kLocal) {
       events_.push(
           depart + packet_cycles_,

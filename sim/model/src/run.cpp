@@ -71,8 +71,18 @@ void RunRecorder::record_probes(const ChipModel& chip) {
   }
 }
 
+void RunRecorder::begin_step(uint32_t sample, uint32_t step, uint64_t start, ChipModel& chip) {
+  step_start_ = start;
+  if (options_.trace)
+    chip.set_trace(options_.trace->wants_step(sample, step) ? options_.trace : nullptr);
+}
+
 bool RunRecorder::end_step(uint32_t sample, uint32_t step, uint64_t release, ChipModel& chip) {
   result_.samples.back().step_cycles.push_back(release - step_start_);
+  if (chip.trace()) {
+    chip.trace()->step(sample, step, step_start_, release);
+    chip.set_trace(nullptr);
+  }
   if (!result_.probes.empty()) record_probes(chip);
   if (!wants_spikes()) return true;
   const std::vector<isa::LayerSpikes>& spikes = chip.step_spikes();
@@ -167,7 +177,7 @@ RunResult run_model(const isa::ProgramImage& image, const arch::ArchConfig& arch
     chip.begin_sample(options.timesteps);
     rec.begin_sample(s, now);
     for (uint32_t t = 0; t < options.timesteps && go_on; ++t) {
-      rec.begin_step(now);
+      rec.begin_step(s, t, now, chip);
       for (uint32_t ph = 0; ph < image.phases_per_step; ++ph)
         now = chip.run_phase(now, t, ph, ph == 0 ? frame_at(inputs, s, t) : nullptr,
                              rec.wants_spikes());

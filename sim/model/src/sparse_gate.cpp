@@ -106,6 +106,9 @@ uint64_t CoreModel::receive_site(uint64_t arrival, const Packet& pk, uint64_t no
   const uint64_t start = queue_.push(accept, service);
   const uint64_t done = start + service + kIntegrationPipelineFill;
   integration_done_ = std::max(integration_done_, done);
+  if (trace_) [[unlikely]]
+    trace_integration(
+        {pk.layer, TracePacket::site, arrival, accept, start, start + service, 0, noc_stall});
   return done;
 }
 

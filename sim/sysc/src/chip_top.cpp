@@ -122,7 +122,7 @@ void BarrierModule::run() {
       chip.begin_sample(T);
       rec.begin_sample(s, ChipTop::now());
       for (uint32_t t = 0; t < T && go_on; ++t) {
-        rec.begin_step(ChipTop::now());
+        rec.begin_step(s, t, ChipTop::now(), chip);
         for (uint32_t ph = 0; ph < top_.phases_per_step_; ++ph) {
           // The cores and the host start the phase; the host queues the input (phase 0).
           chip.begin_phase(ChipTop::now(), t, ph, nullptr, rec.wants_spikes());

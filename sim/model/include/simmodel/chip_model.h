@@ -61,6 +61,11 @@ class ChipModel final : private DeliverySink {
   const std::vector<std::vector<int64_t>>& output_counts() const { return outputs_; }
   const std::vector<uint32_t>& output_layers() const { return output_layers_; }
 
+  // The timeline sink for what follows (nullptr: tracing off): handed to the NoC and to the
+  // cores the sink wants. The drivers set it per traced step (RunRecorder::begin_step).
+  void set_trace(TraceSink* trace);
+  TraceSink* trace() const { return trace_; }
+
   const std::vector<CoreModel>& cores() const { return cores_; }
   const NocCounters& noc_counters() const { return noc_->counters; }
   uint64_t host_packets_in() const { return host_in_; }
@@ -81,6 +86,10 @@ class ChipModel final : private DeliverySink {
   bool can_accept(uint32_t endpoint, uint64_t cycle) override;
   void deliver(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention) override;
   void expect(uint32_t endpoint, uint32_t injection) override;
+  template <bool kTraced>
+  void deliver_impl(uint32_t endpoint, uint64_t cycle, uint32_t injection, uint64_t contention);
+  [[gnu::cold, gnu::noinline]] void trace_delivery(uint32_t endpoint, uint64_t cycle,
+                                                   uint32_t injection, uint64_t contention);
 
   const isa::ProgramImage& image_;
   uint32_t n_endpoints_;  // cores of the mesh; the host is endpoint n
@@ -99,8 +108,9 @@ class ChipModel final : private DeliverySink {
 
   // The phase being run.
   uint64_t phase_start_ = 0, last_bar_ = 0, last_done_ = 0;
-  uint32_t step_ = 0;
+  uint32_t step_ = 0, phase_ = 0;
   bool log_spikes_ = false;
+  TraceSink* trace_ = nullptr;
   PhaseTraffic traffic_;
   PhaseTraffic sorted_;
   std::vector<isa::LayerSpikes> spikes_;

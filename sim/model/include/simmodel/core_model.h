@@ -19,6 +19,7 @@
 #include "simmodel/nonzero_rows.h"
 #include "simmodel/pipeline_blocks.h"
 #include "simmodel/sparse_sites.h"
+#include "simmodel/trace.h"
 
 namespace sim {
 
@@ -80,6 +81,9 @@ class CoreModel {
   // A packet sent in step `step_sent` arrived whole at `arrival` (noc_stall cycles above the
   // zero-load latency). Integrates it; returns the cycle its last accumulator write completes.
   uint64_t receive(uint64_t arrival, const Packet& packet, uint32_t step_sent, uint64_t noc_stall);
+  // The same, telling the trace sink (when the core has one) of the packet's integration.
+  uint64_t receive_traced(uint64_t arrival, const Packet& packet, uint32_t step_sent,
+                          uint64_t noc_stall);
   // Where spikes of `layer` read their FC rows here (the first FC projection from it; weights
   // nullptr when there is none): what a delivery's prefetch needs, gathered once.
   FcRowSite fc_row_site(uint32_t layer) const;
@@ -90,6 +94,10 @@ class CoreModel {
   uint64_t receive_site(uint64_t arrival, const Packet& packet, uint64_t noc_stall);
   // The cycle the last packet received so far is fully integrated.
   uint64_t integration_done() const { return integration_done_; }
+  // The timeline sink (nullptr: not traced, the default). The chip sets it per traced step.
+  void set_trace(TraceSink* trace) { trace_ = trace; }
+  // When traced: the cycle the last packet received started its service.
+  uint64_t traced_service_start() const { return traced_start_; }
 
   uint32_t step() const { return step_; }
   // The core's segments and their neuron state now (after their last update): probes read these.
@@ -195,6 +203,13 @@ class CoreModel {
 
   Counters counters_;
   std::vector<Counters> layer_counters_;
+
+  [[gnu::cold, gnu::noinline]] void trace_integration(const TraceIntegration& t);
+  template <bool kTraced>
+  uint64_t receive_impl(uint64_t arrival, const Packet& packet, uint32_t step_sent,
+                        uint64_t noc_stall);
+  TraceSink* trace_ = nullptr;
+  uint64_t traced_start_ = 0;
 
   const SparseSites* sites_ = nullptr;
   uint32_t sent_step_ = 0;  // step the packet being integrated was sent in

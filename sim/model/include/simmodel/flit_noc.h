@@ -38,9 +38,10 @@ class FlitNoc final : public Noc {
     uint32_t sub_begin[kPorts] = {}, sub_count[kPorts] = {};
   };
   struct OutputPort {
-    int locked = -1;       // input port holding it (wormhole), -1 free
-    uint64_t free_at = 0;  // next cycle it can carry a flit
-    uint32_t rr = 0;       // round-robin start for arbitration
+    int locked = -1;         // input port holding it (wormhole), -1 free
+    uint64_t free_at = 0;    // next cycle it can carry a flit
+    uint32_t rr = 0;         // round-robin start for arbitration
+    uint64_t locked_at = 0;  // the cycle the packet holding it took it (traces only)
   };
   struct InFlight {
     uint64_t arrive;

@@ -23,6 +23,7 @@
 #include "simmodel/counters.h"
 #include "simmodel/noc_calendar.h"
 #include "simmodel/noc_multicast_tree.h"
+#include "simmodel/trace.h"
 
 namespace sim {
 
@@ -76,8 +77,11 @@ class Noc {
   uint64_t packet_cycles() const { return packet_cycles_; }
 
   NocCounters counters;
+  // The timeline sink (nullptr: not traced): told of every output port reservation.
+  void set_trace(TraceSink* trace) { trace_ = trace; }
 
  protected:
+  TraceSink* trace_ = nullptr;
   uint32_t mesh_x_, mesh_y_, n_cores_;
   uint64_t latency_;        // L, cycles per router
   uint64_t flit_cycles_;    // C, cycles one flit occupies a port
@@ -110,6 +114,9 @@ class ReservationNoc final : public Noc {
     uint32_t count = 0, router = UINT32_MAX, root = 0;
   };
   uint32_t tree_of(const NocInjection& in, std::span<const uint32_t> pool);
+  template <bool kTraced>
+  void drain(std::span<const NocInjection> injections, DeliverySink& sink);
+  template <bool kTraced>
   void hop(uint64_t cycle, const Event& e);
   void deliver(uint64_t cycle, const Event& e, std::span<const NocInjection> injections,
                DeliverySink& sink);

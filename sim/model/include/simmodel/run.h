@@ -12,6 +12,7 @@
 #include "isa/program.h"
 #include "simmodel/chip_model.h"
 #include "simmodel/counters.h"
+#include "simmodel/trace.h"
 
 namespace sim {
 
@@ -27,6 +28,9 @@ struct RunOptions {
   bool record_layer_spikes = false;  // keep every layer's spikes in RunResult::layer_spikes
   std::vector<Probe> probes;         // their values: RunResult::probes
   bool per_step_stats = false;       // keep every step's counters: RunResult::step_layers
+  // The timeline (simmodel/trace.h; nullptr: off). Not owned. The steps, samples and cores it
+  // wants are traced (TraceSink::wants_step, wants_core); the run's results do not change.
+  TraceSink* trace = nullptr;
   // Called after each sample with the samples done and the synaptic events so far (progress).
   std::function<void(uint32_t samples_done, uint64_t synaptic_events)> on_sample;
 };
@@ -90,7 +94,9 @@ class RunRecorder {
     return options_.record_layer_spikes || options_.per_step_stats || bool(observer_);
   }
   void begin_sample(uint32_t sample, uint64_t start);
-  void begin_step(uint64_t start) { step_start_ = start; }
+  // Step `step` of sample `sample` starts at `start`: hands the trace sink to the chip when
+  // the step is traced (and takes it back at end_step).
+  void begin_step(uint32_t sample, uint32_t step, uint64_t start, ChipModel& chip);
   // Returns false when the observer stops the run.
   bool end_step(uint32_t sample, uint32_t step, uint64_t release, ChipModel& chip);
   void end_sample(uint64_t end, const ChipModel& chip);
