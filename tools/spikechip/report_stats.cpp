@@ -35,6 +35,19 @@ double ratio(double a, double b) {
 struct CommonLayerCols {
   size_t neurons, firing_rate, activation_sparsity, weights, zero_weights, dense_connections;
 };
+// steps.csv's per-layer columns, the same for run and golden: spikes.<layer> then
+// synaptic_events.<layer>; returns the index of the first of each.
+std::pair<size_t, size_t> add_step_layer_defs(StatTable& st, const isa::ProgramImage& image) {
+  const size_t first_spikes = st.defs.size();
+  for (const auto& li : image.layers)
+    st.add_def("spikes." + li.name, "spikes of the layer in the step", "events");
+  const size_t first_syn = st.defs.size();
+  for (const auto& li : image.layers)
+    st.add_def("synaptic_events." + li.name, "synaptic events into the layer in the step",
+               "events");
+  return {first_spikes, first_syn};
+}
+
 CommonLayerCols add_common_layer_defs(StatTable& t) {
   CommonLayerCols c{};
   c.neurons = t.add_def("neurons", "neurons in the layer", "neurons");
@@ -308,13 +321,7 @@ StatRegistry run_stats(const StatsContext& c, const sim::RunResult& r,
 #define SIM_X(m, doc, unit) st.add_def(#m, doc, unit);
     SIM_COUNTER_FIELDS(SIM_X)
 #undef SIM_X
-    const size_t first_spikes = st.defs.size();
-    for (const auto& li : image.layers)
-      st.add_def("spikes." + li.name, "spikes of the layer in the step", "events");
-    const size_t first_syn = st.defs.size();
-    for (const auto& li : image.layers)
-      st.add_def("synaptic_events." + li.name, "synaptic events into the layer in the step",
-                 "events");
+    const auto [first_spikes, first_syn] = add_step_layer_defs(st, image);
     for (size_t smp = 0; smp < r.step_layers.size(); ++smp)
       for (size_t t = 0; t < r.step_layers[smp].size(); ++t) {
         const auto& per_layer = r.step_layers[smp][t];
@@ -381,13 +388,7 @@ StatRegistry golden_stats(const StatsContext& c, const compiler::ExecStats& s,
 #define CLI_X(name, member, doc, unit) st.add_def(#name, doc, unit);
     CLI_EXEC_STATS_FIELDS(CLI_X)
 #undef CLI_X
-    const size_t first_spikes = st.defs.size();
-    for (const auto& li : image.layers)
-      st.add_def("spikes." + li.name, "spikes of the layer in the step", "events");
-    const size_t first_syn = st.defs.size();
-    for (const auto& li : image.layers)
-      st.add_def("synaptic_events." + li.name, "synaptic events into the layer in the step",
-                 "events");
+    const auto [first_spikes, first_syn] = add_step_layer_defs(st, image);
     for (size_t smp = 0; smp < per_step.size(); ++smp)
       for (size_t t = 0; t < per_step[smp].size(); ++t) {
         const compiler::ExecStats& d = per_step[smp][t];

@@ -13,6 +13,29 @@ SampleRange shard_range(uint32_t samples, uint32_t shard, uint32_t shards) {
 
 namespace {
 
+// The fields of an element that is not plain bytes, in one order for both directions (T is
+// const when writing).
+template <class IO, class T>
+void element(IO& io, T& x) {
+  using U = std::remove_const_t<T>;
+  if constexpr (std::is_same_v<U, SampleResult>) {
+    io.vec(x.output_counts);
+    io.pod(x.predicted);
+    io.pod(x.start_cycle);
+    io.pod(x.cycles);
+    io.vec(x.step_cycles);
+  } else if constexpr (std::is_same_v<U, isa::SpikeFrame>) {
+    io.vec(x.index);
+    io.vec(x.payload);
+  } else if constexpr (std::is_same_v<U, ProbeTrace>) {
+    io.pod(x.probe.layer);
+    io.vec(x.probe.neurons);
+    io.vec(x.values);
+  } else {
+    io.vec(x);  // a nested vector
+  }
+}
+
 // Plain little-endian-as-the-host bytes: both ends are the same binary on the same machine.
 class Writer {
  public:
@@ -27,31 +50,11 @@ class Writer {
     if constexpr (std::is_trivially_copyable_v<T>)
       out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
     else
-      for (const T& x : v) item(x);
+      for (const T& x : v) element(*this, x);
   }
   std::string take() { return std::move(out_); }
 
  private:
-  void item(const SampleResult& s) {
-    vec(s.output_counts);
-    pod(s.predicted);
-    pod(s.start_cycle);
-    pod(s.cycles);
-    vec(s.step_cycles);
-  }
-  void item(const isa::SpikeFrame& f) {
-    vec(f.index);
-    vec(f.payload);
-  }
-  void item(const ProbeTrace& p) {
-    pod(p.probe.layer);
-    vec(p.probe.neurons);
-    vec(p.values);
-  }
-  template <class T>
-  void item(const std::vector<T>& v) {
-    vec(v);
-  }
   std::string out_;
 };
 
@@ -77,7 +80,7 @@ class Reader {
     } else {
       if (n > in_.size() - at_) throw std::runtime_error("run shard: truncated");
       v.resize(n);
-      for (T& x : v) item(x);
+      for (T& x : v) element(*this, x);
     }
   }
   bool done() const { return at_ == in_.size(); }
@@ -85,26 +88,6 @@ class Reader {
  private:
   void need(size_t n) {
     if (in_.size() - at_ < n) throw std::runtime_error("run shard: truncated");
-  }
-  void item(SampleResult& s) {
-    vec(s.output_counts);
-    pod(s.predicted);
-    pod(s.start_cycle);
-    pod(s.cycles);
-    vec(s.step_cycles);
-  }
-  void item(isa::SpikeFrame& f) {
-    vec(f.index);
-    vec(f.payload);
-  }
-  void item(ProbeTrace& p) {
-    pod(p.probe.layer);
-    vec(p.probe.neurons);
-    vec(p.values);
-  }
-  template <class T>
-  void item(std::vector<T>& v) {
-    vec(v);
   }
   std::string_view in_;
   size_t at_ = 0;
