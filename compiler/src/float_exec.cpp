@@ -89,6 +89,7 @@ struct FloatExecutor::Impl {
   std::vector<Events> cur, prev;           // float events, for fan-out
   std::vector<isa::LayerSpikes> observed;  // the same, as the observer sees them
   ExecStats stats;
+  uint32_t step = 0;  // the sample's step being run (membrane_changes skip step 0)
   bool stopped = false;
   std::optional<ActiveSites> sites;  // sparse convolution, as in the golden executor
 
@@ -115,7 +116,8 @@ struct FloatExecutor::Impl {
       acc[l].assign(net.layers[l].size, 0.0);
     }
     for (auto* v : {&stats.spikes, &stats.spike_packets, &stats.synaptic_events, &stats.dense_ops,
-                    &stats.neuron_updates, &stats.skipped_ops, &stats.site_activations})
+                    &stats.neuron_updates, &stats.skipped_ops, &stats.site_activations,
+                    &stats.membrane_changes})
       v->assign(L, 0);
     SparsePlan plan = plan_sparse(net);
     if (plan.any()) {
@@ -156,14 +158,16 @@ struct FloatExecutor::Impl {
     out.value.clear();
     seen.index.clear();
     seen.payload.clear();
-    uint64_t active = 0;
+    uint64_t active = 0, changed = 0;
     const uint8_t* on = gate(l);  // neurons at inactive sites are never updated (state stays 0)
     const uint32_t hw = on ? sites->plan().sites[l] : 1;
     for (uint32_t j = 0; j < layer.size; ++j) {
       if (on && !on[j % hw]) continue;
       active +=
           (st[j].v != 0 || st[j].u != 0 || a[j] != 0 || P.v_bias[j] != 0 || P.input_bias[j] != 0);
+      const double v_before = st[j].v;
       const uint32_t o = float_neuron_step(st[j], a[j], layer, j);
+      changed += st[j].v != v_before;
       a[j] = 0;
       if (o) {
         out.index.push_back(j);
@@ -174,6 +178,7 @@ struct FloatExecutor::Impl {
       if (readout) (*readout)[j] += st[j].v;
     }
     stats.neuron_updates[l] += active;
+    if (step > 0) stats.membrane_changes[l] += changed;  // NeuroBench: every neuron at step 0
     stats.spike_packets[l] += seen.index.size();
     for (uint32_t p : seen.payload) stats.spikes[l] += p;
   }
@@ -209,6 +214,7 @@ FloatSampleOutput FloatExecutor::run_sample(uint32_t sample, const std::vector<F
       out.counts.emplace_back(m.net.layers[l].size, 0.0);
     }
   for (uint32_t t = 0; t < steps.size(); ++t) {
+    m.step = t;
     std::swap(m.cur, m.prev);
     m.cur[0].index = steps[t].index;
     m.cur[0].value = steps[t].value;

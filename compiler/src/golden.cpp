@@ -19,7 +19,7 @@ namespace compiler {
 ExecStats& ExecStats::operator+=(const ExecStats& o) {
   for (auto member : {&ExecStats::spikes, &ExecStats::spike_packets, &ExecStats::synaptic_events,
                       &ExecStats::dense_ops, &ExecStats::neuron_updates, &ExecStats::skipped_ops,
-                      &ExecStats::site_activations}) {
+                      &ExecStats::site_activations, &ExecStats::membrane_changes}) {
     std::vector<uint64_t>& a = this->*member;
     const std::vector<uint64_t>& b = o.*member;
     if (a.size() < b.size()) a.resize(b.size(), 0);
@@ -81,6 +81,7 @@ struct GoldenExecutor::Impl {
   std::vector<std::vector<int32_t>> acc;
   std::vector<isa::LayerSpikes> cur, prev;
   ExecStats stats;
+  uint32_t step = 0;  // the sample's step being run (membrane_changes skip step 0)
   bool stopped = false;
   std::optional<ActiveSites> sites;  // when some layer keeps active sites (sparse convolution)
 
@@ -99,7 +100,8 @@ struct GoldenExecutor::Impl {
       acc[l].assign(net.layers[l].size, 0);
     }
     for (auto* v : {&stats.spikes, &stats.spike_packets, &stats.synaptic_events, &stats.dense_ops,
-                    &stats.neuron_updates, &stats.skipped_ops, &stats.site_activations})
+                    &stats.neuron_updates, &stats.skipped_ops, &stats.site_activations,
+                    &stats.membrane_changes})
       v->assign(L, 0);
     init_sites();
   }
@@ -153,7 +155,7 @@ struct GoldenExecutor::Impl {
     auto& a = acc[l];
     out.index.clear();
     out.payload.clear();
-    uint64_t active = 0;
+    uint64_t active = 0, changed = 0;
     const uint8_t* on = gate(l);  // neurons at inactive sites are never updated (state stays 0)
     const uint32_t hw = on ? sites->plan().sites[l] : 1;
     // Neurons at rest are skipped when rest is a fixed point of the layer's parameters
@@ -176,7 +178,9 @@ struct GoldenExecutor::Impl {
         if (on && !on[j % hw]) continue;
         const isa::NeuronParams& p = layer.qparams[uniform ? 0 : j];
         active += skipping || (sp[j].v | sp[j].u | ap[j] | p.bias | p.input_bias) != 0;
+        const int32_t v_before = sp[j].v;
         const uint32_t o = isa::neuron_step(sp[j], ap[j], p, m, prec);
+        changed += sp[j].v != v_before;
         ap[j] = 0;
         if (o) {
           out.index.push_back(j);
@@ -192,6 +196,7 @@ struct GoldenExecutor::Impl {
         sweep(model, std::false_type{});
     });
     stats.neuron_updates[l] += active;
+    if (step > 0) stats.membrane_changes[l] += changed;  // NeuroBench: every neuron at step 0
     stats.spike_packets[l] += out.index.size();
     for (uint32_t p : out.payload) stats.spikes[l] += p;
   }
@@ -235,6 +240,7 @@ SampleOutput GoldenExecutor::run_sample(uint32_t sample, const std::vector<isa::
       out.counts.emplace_back(m.net.layers[l].size, 0);
     }
   for (uint32_t t = 0; t < steps.size(); ++t) {
+    m.step = t;
     std::swap(m.cur, m.prev);
     m.cur[0] = steps[t];
     m.stats.spike_packets[0] += steps[t].index.size();

@@ -8,6 +8,8 @@
 
 #include <fstream>
 #include <regex>
+#include <string>
+#include <vector>
 
 #include "run_binary.h"
 
@@ -44,7 +46,16 @@ Dom open_in_chromium(const std::filesystem::path& page) {
   return d;
 }
 
-void check_rendered(const std::filesystem::path& page, int min_charts) {
+// Chart `id`'s container (<div id="...">) holds an <svg> before the next chart's card.
+bool chart_drawn(const std::string& dom, const std::string& id) {
+  const size_t at = dom.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return false;
+  const size_t svg = dom.find("<svg", at), next = dom.find("class=\"card\"", at);
+  return svg != std::string::npos && (next == std::string::npos || svg < next);
+}
+
+void check_rendered(const std::filesystem::path& page, int min_charts,
+                    const std::vector<std::string>& must_draw = {}) {
   const Dom d = open_in_chromium(page);
   INFO(d.log.substr(0, 4000));
   REQUIRE(d.exit_code == 0);
@@ -64,6 +75,10 @@ void check_rendered(const std::filesystem::path& page, int min_charts) {
   size_t svgs = 0;
   for (size_t at = 0; (at = d.dom.find("<svg", at)) != std::string::npos; ++at) ++svgs;
   CHECK(svgs >= size_t(charts));
+  for (const std::string& id : must_draw) {
+    CAPTURE(id);
+    CHECK(chart_drawn(d.dom, id));
+  }
   // The page's console: no message at error or warning level.
   std::smatch c;
   const bool console_error =
@@ -94,10 +109,11 @@ TEST_CASE("e2e report: single-run and comparison pages render every chart in Chr
   REQUIRE(spikechip(fmt::format("report '{}'", a.string())).exit_code == 0);
   REQUIRE(spikechip(fmt::format("report '{}' '{}'", a.string(), b.string())).exit_code == 0);
   SECTION("single run") {
-    check_rendered(a / "report.html", 10);
+    // The per-link NoC load on the mesh and energy by layer (static and dynamic).
+    check_rendered(a / "report.html", 10, {"noc-links", "energy-layer", "mesh-utilisation"});
   }
   SECTION("comparison") {
-    check_rendered(a / "compare.html", 10);
+    check_rendered(a / "compare.html", 10, {"noc-links", "energy-layer"});
   }
   SECTION("golden (no timing or energy: the charts it has)") {
     const auto g = testutil::fresh_dir("browser-g");

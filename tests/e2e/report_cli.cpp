@@ -5,13 +5,19 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "compiler/nir.h"
+#include "compiler/nir_build.h"
 #include "run_binary.h"
 #include "simmodel/counters.h"
+#include "workloads/npy.h"
 
 using testutil::read_text;
 using testutil::spikechip;
@@ -78,7 +84,7 @@ struct Folder {
   std::filesystem::path dir;
   Json report, stats;
   std::string txt;
-  Csv layers, cores, steps;
+  Csv layers, cores, steps, links;
 };
 
 Folder make(const std::string& verb, const std::string& extra, const std::string& name) {
@@ -94,6 +100,7 @@ Folder make(const std::string& verb, const std::string& extra, const std::string
   f.layers = read_csv(f.dir / "layers.csv");
   if (std::filesystem::exists(f.dir / "cores.csv")) f.cores = read_csv(f.dir / "cores.csv");
   f.steps = read_csv(f.dir / "steps.csv");
+  if (std::filesystem::exists(f.dir / "links.csv")) f.links = read_csv(f.dir / "links.csv");
   return f;
 }
 
@@ -129,6 +136,21 @@ void check_registry_everywhere(const Folder& f) {
       for (const auto& c : f.report["latency"]["per_core"])
         in_report |= name.rfind(fmt::format("core{}.", c["core"].get<int>()), 0) == 0 &&
                      c["counters"].contains(stat);
+      CHECK(in_report);
+    } else if (name.rfind("router.", 0) == 0) {
+      // router.x<X>y<Y>.<port>.<stat>: the port's row of links.csv and report.json noc_links
+      unsigned x = 0, y = 0;
+      char port[16] = {};
+      REQUIRE(std::sscanf(name.c_str(), "router.x%uy%u.%15[a-z]", &x, &y, port) == 3);
+      const std::string stat = name.substr(fmt::format("router.x{}y{}.{}.", x, y, port).size());
+      CHECK(f.links.has(stat));
+      bool in_csv = false, in_report = false;
+      for (size_t k = 0; k < f.links.rows.size(); ++k)
+        in_csv |= f.links.at(k, "x") == std::to_string(x) &&
+                  f.links.at(k, "y") == std::to_string(y) && f.links.at(k, "port") == port;
+      for (const auto& l : f.report["noc_links"])
+        in_report |= l["x"] == x && l["y"] == y && l["port"] == port && l.contains(stat);
+      CHECK(in_csv);
       CHECK(in_report);
     } else {
       CHECK(f.report["counters"].contains(name));
@@ -175,6 +197,31 @@ TEST_CASE("e2e report: every simulator counter reaches every output of run") {
   CHECK(f.report["latency"]["noc"].contains(#m));
   SIM_NOC_FIELDS(SIM_X)
 #undef SIM_X
+  // Per link: every port's counters in links.csv; flits add up to the chip-wide counters.
+  REQUIRE(!f.links.rows.empty());
+#define SIM_X(m, doc, unit) CHECK(f.links.has(#m));
+  SIM_LINK_FIELDS(SIM_X)
+#undef SIM_X
+  CHECK(f.report["noc_links"].size() == f.links.rows.size());
+  double flits = 0, mesh_flits = 0;
+  for (const auto& l : f.report["noc_links"]) {
+    flits += l["flits"].get<double>();
+    const std::string port = l["port"];
+    if (port != "local" && port != "host") mesh_flits += l["flits"].get<double>();
+  }
+  CHECK(flits == f.report["counters"]["noc.flit_hops"].get<double>());
+  CHECK(mesh_flits == f.report["counters"]["noc.link_traversals"].get<double>());
+  CHECK(flits > 0);
+  // Static energy by layer adds up to the chip's (to floating-point rounding).
+  double layer_static = 0;
+  for (const auto& l : layers) layer_static += l["counters"]["energy_static"].get<double>();
+  const double chip_static = f.report["counters"]["energy.static_total"].get<double>();
+  CHECK(chip_static > 0);
+  CHECK(std::fabs(layer_static - chip_static) <= 1e-9 * chip_static);
+  double per_layer_static = 0;
+  for (const auto& l : f.report["energy"]["per_layer"])
+    per_layer_static += l["static_pj"].get<double>();
+  CHECK(std::fabs(per_layer_static - chip_static) <= 1e-9 * chip_static);
   for (const char* k :
        {"activation_sparsity", "connection_sparsity", "synaptic_operations.effective_acs",
         "synaptic_operations.effective_macs", "synaptic_operations.dense", "membrane_updates",
@@ -245,8 +292,8 @@ TEST_CASE("e2e report: golden writes its statistics, and run and golden agree on
 TEST_CASE("e2e report: outputs are byte-identical across --deterministic reruns") {
   const Folder a = make("run", "", "det-stats-a");
   const Folder b = make("run", "", "det-stats-b");
-  for (const char* f :
-       {"report.json", "stats.txt", "stats.json", "layers.csv", "cores.csv", "steps.csv"}) {
+  for (const char* f : {"report.json", "stats.txt", "stats.json", "layers.csv", "cores.csv",
+                        "steps.csv", "links.csv"}) {
     CAPTURE(f);
     CHECK(read_text(a.dir / f) == read_text(b.dir / f));
   }
@@ -380,4 +427,45 @@ TEST_CASE("e2e report: graded input, one spike definition, and real time for eve
   CHECK(s["real_time"]["latency_max"].get<double>() > 10e-3);
   const auto text = spikechip(fmt::format("report '{}/r' --text", dir.string()));
   CHECK_THAT(text.out, Catch::Contains("sensor-to-decision p99"));
+}
+
+TEST_CASE("e2e report: NeuroBench metrics counted by hand on a tiny network") {
+  // 2 inputs -> Linear [[1, 0], [0, 0.5]] -> 2 IF neurons (threshold 10: they never fire, and
+  // without leak a membrane changes only on input). Two samples, each 4 steps of input
+  // [1, 1], [0, 0], [0, 1], [1, 0]. Per sample:
+  //  - membrane_updates (NeuroBench): both neurons at step 0, then the neurons whose membrane
+  //    changed: none at step 1, neuron 1 at step 2, neuron 0 at step 3: 2 + 0 + 1 + 1 = 4;
+  //    the chip updates both neurons every step (each holds a non-zero v): 8;
+  //  - effective ACs: non-zero inputs x the non-zero weights they feed: 2 + 0 + 1 + 1 = 4;
+  //  - dense: 4 input-weight pairs x 4 steps = 16;
+  //  - activation sparsity 1 (no spike), connection sparsity 2 zero weights / 4 = 0.5.
+  namespace b = compiler::nir::build;
+  const auto dir = testutil::fresh_dir("neurobench-hand");
+  compiler::nir::Graph g;
+  g.nodes = {b::input("in", {2}), b::linear("fc", 2, 2, {1.0, 0.0, 0.0, 0.5}),
+             b::if_neuron("n", {2}, 1.0, 10.0), b::output("out", {2})};
+  b::chain(g, {"in", "fc", "n", "out"});
+  compiler::nir::write_file(g, (dir / "m.nir").string());
+  const std::vector<float> step_inputs = {1, 1, 0, 0, 0, 1, 1, 0};
+  std::vector<float> x;
+  for (int s = 0; s < 2; ++s) x.insert(x.end(), step_inputs.begin(), step_inputs.end());
+  workloads::write_npy((dir / "x.npy").string(), std::span<const float>(x), {2, 4, 2});
+  for (const char* verb : {"run", "golden"}) {
+    CAPTURE(verb);
+    const auto r = spikechip(fmt::format(
+        "{0} --model '{1}/m.nir' --dt 1e-3 --input '{1}/x.npy' --out '{1}/{0}' --deterministic",
+        verb, dir.string()));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const Json j = Json::parse(read_text(dir / verb / "report.json"));
+    const Json& nb = j["neurobench"];
+    CHECK(nb["membrane_updates"].get<double>() == 4);
+    CHECK(j["counters"]["chip.active_neuron_updates_per_sample"].get<double>() == 8);
+    CHECK(nb["synaptic_operations"]["effective_acs"].get<double>() == 4);
+    CHECK(nb["synaptic_operations"]["effective_macs"].get<double>() == 0);
+    CHECK(nb["synaptic_operations"]["dense"].get<double>() == 16);
+    CHECK(nb["activation_sparsity"].get<double>() == 1);
+    CHECK(nb["connection_sparsity"].get<double>() == 0.5);
+    CHECK(nb["parameter_count"].get<double>() == 4);
+  }
 }

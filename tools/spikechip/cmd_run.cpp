@@ -141,7 +141,7 @@ int run_run(const std::vector<std::string>& args) {
   cli::Json j = cli::report_header("run", lm, in.input, frames.samples, frames.timesteps);
   if (!labels.empty()) j["accuracy"] = cli::accuracy(predicted, labels);
   j["latency"] = cli::sim_latency(image, r, lm.arch.config.clock_hz);
-  j["energy"] = cli::sim_energy(image, r);
+  j["energy"] = cli::sim_energy(image, lm.arch.config, r);
   const compiler::ExecStats stats = cli::exec_stats_of(image, r, inputs);
   j["layers"] = cli::layer_counts(image, stats, frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(image, stats, frames.samples, frames.timesteps);

@@ -263,6 +263,11 @@ std::vector<Metric> headline_metrics(const RunFolder& run) {
   add("activity", "synaptic events", "", num(j, "sim.synaptic_events"));
   add("activity", "NoC packets", "", num(j, "latency.noc.packets"));
   add("activity", "NoC flit hops", "", num(j, "latency.noc.flit_hops"));
+  std::optional<double> busiest;  // the most utilised router output port
+  if (j.contains("noc_links"))
+    for (const auto& l : j["noc_links"])
+      busiest = std::max(busiest.value_or(0.0), l.value("utilisation", 0.0));
+  add("activity", "busiest NoC port utilisation", "%", busiest);
   add("neurobench", "activation sparsity", "%", neurobench(j, "activation_sparsity"), false);
   add("neurobench", "connection sparsity", "%", neurobench(j, "connection_sparsity"), false);
   add("neurobench", "effective ACs / sample", "",
@@ -301,13 +306,23 @@ J energy_by_layer(const RunFolder& r, const std::string& run) {
   J rows = J::array();
   const J& j = r.report;
   if (!j.contains("energy") || !j["energy"].contains("per_layer")) return rows;
-  for (const auto& l : j["energy"]["per_layer"])
+  bool per_layer_static = false;  // reports before static energy was attributed to layers
+  for (const auto& l : j["energy"]["per_layer"]) {
     rows.push_back({{"run", run},
                     {"layer", l.value("layer", "")},
                     {"kind", "dynamic"},
                     {"pj", l.value("dynamic_pj", 0.0)}});
-  if (auto s = num(j, "energy.static_pj"))
-    rows.push_back({{"run", run}, {"layer", "(whole chip)"}, {"kind", "static"}, {"pj", *s}});
+    if (l.contains("static_pj")) {
+      per_layer_static = true;
+      rows.push_back({{"run", run},
+                      {"layer", l.value("layer", "")},
+                      {"kind", "static"},
+                      {"pj", l.value("static_pj", 0.0)}});
+    }
+  }
+  if (!per_layer_static)
+    if (auto s = num(j, "energy.static_pj"))
+      rows.push_back({{"run", run}, {"layer", "(whole chip)"}, {"kind", "static"}, {"pj", *s}});
   return rows;
 }
 
@@ -442,6 +457,49 @@ J noc_rows(const RunFolder& r, const std::string& run) {
   if (!j.contains("latency") || !j["latency"].contains("noc")) return rows;
   for (const auto& [k, v] : j["latency"]["noc"].items())
     rows.push_back({{"run", run}, {"counter", k}, {"value", v}});
+  return rows;
+}
+
+// Router output ports on the mesh (report.json noc_links): each directed link a segment
+// between its two routers, on the right-hand side of its direction of travel (so both
+// directions of a pair show), ending in an arrowhead; ejection ports as marks on the router
+// (local: a square on it, the host's: a diamond beside router 0). y grows downwards, as in the
+// core heat maps.
+J link_rows(const RunFolder& r, const std::string& run) {
+  J rows = J::array();
+  if (!r.report.contains("noc_links")) return rows;
+  for (const auto& l : r.report["noc_links"]) {
+    const double x = l.value("x", 0.0), y = l.value("y", 0.0);
+    const std::string port = l.value("port", "");
+    J row = {{"run", run},
+             {"router", l.value("router", 0)},
+             {"port", port},
+             {"flits", l.value("flits", 0.0)},
+             {"busy_cycles", l.value("busy_cycles", 0.0)},
+             {"utilisation", l.value("utilisation", 0.0)}};
+    const double dx = port == "east" ? 1 : port == "west" ? -1 : 0;
+    const double dy = port == "north" ? 1 : port == "south" ? -1 : 0;
+    if (dx != 0 || dy != 0) {
+      constexpr double kSide = 0.12, kFrom = 0.22, kTo = 0.78;  // in router spacings
+      const double px = -dy * kSide, py = dx * kSide;           // right of travel, y down
+      row["mark"] = "link";
+      row["x0"] = x + dx * kFrom + px;
+      row["y0"] = y + dy * kFrom + py;
+      row["x1"] = x + dx * kTo + px;
+      row["y1"] = y + dy * kTo + py;
+      row["shape"] = dx > 0   ? "triangle-right"
+                     : dx < 0 ? "triangle-left"
+                     : dy > 0 ? "triangle-down"
+                              : "triangle-up";
+    } else {
+      const bool host = port == "host";
+      row["mark"] = "port";
+      row["x1"] = host ? x - 0.3 : x;
+      row["y1"] = host ? y - 0.3 : y;
+      row["shape"] = host ? "diamond" : "square";
+    }
+    rows.push_back(row);
+  }
   return rows;
 }
 
@@ -604,6 +662,72 @@ J heatmap(const std::string& title, J rows, const std::string& field, const std:
   return s;
 }
 
+// The NoC's router ports on the mesh (link_rows), coloured by flits; runs side by side.
+J link_map(const std::string& title, J rows, bool compare, uint32_t mx, uint32_t my) {
+  J s = base_spec(title, std::move(rows));
+  const double span = compare ? 300.0 : 520.0;
+  const double cell = std::clamp(span / std::max<uint32_t>(std::max(mx, my), 1), 24.0, 110.0);
+  const double stroke = std::clamp(cell / 10.0, 2.0, 8.0);
+  const J x_scale = {{"domain", {-0.5, mx - 0.5}}, {"nice", false}, {"zero", false}};
+  const J y_scale = {
+      {"domain", {-0.5, my - 0.5}}, {"nice", false}, {"zero", false}, {"reverse", true}};
+  const J axis = {{"tickMinStep", 1}, {"format", "d"}, {"grid", false}};
+  const J color = {{"field", "flits"},
+                   {"type", "quantitative"},
+                   {"title", "flits"},
+                   {"legend", {{"format", "~s"}}},
+                   {"scale", {{"scheme", "viridis"}, {"domainMin", 0}}}};
+  const J tooltip =
+      J::array({{{"field", "router"}, {"type", "ordinal"}},
+                {{"field", "port"}, {"type", "nominal"}},
+                {{"field", "flits"}, {"type", "quantitative"}},
+                {{"field", "busy_cycles"}, {"type", "quantitative"}},
+                {{"field", "utilisation"}, {"type", "quantitative"}, {"format", ".2%"}}});
+  auto at = [&](const std::string& xf, const std::string& yf) {
+    J e = {{"x", {{"field", xf}, {"type", "quantitative"}, {"scale", x_scale}, {"axis", axis}}},
+           {"y", {{"field", yf}, {"type", "quantitative"}, {"scale", y_scale}, {"axis", axis}}}};
+    e["x"]["title"] = "x";
+    e["y"]["title"] = "y";
+    e["color"] = color;
+    e["tooltip"] = tooltip;
+    return e;
+  };
+  const J is_link = {{"filter", "datum.mark == 'link'"}};
+  const J is_port = {{"filter", "datum.mark == 'port'"}};
+  J segment = at("x0", "y0");
+  segment["x2"] = {{"field", "x1"}};
+  segment["y2"] = {{"field", "y1"}};
+  J head = at("x1", "y1");
+  head["shape"] = {{"field", "shape"}, {"type", "nominal"}, {"scale", nullptr}};
+  J inner;
+  inner["width"] = cell * mx;
+  inner["height"] = cell * my;
+  inner["layer"] = J::array(
+      {{{"transform", J::array({is_link})},
+        {"mark", {{"type", "rule"}, {"strokeWidth", stroke}, {"strokeCap", "butt"}}},
+        {"encoding", segment}},
+       {{"transform", J::array({is_link})},
+        {"mark",
+         {{"type", "point"}, {"filled", true}, {"opacity", 1}, {"size", stroke * stroke * 6}}},
+        {"encoding", head}},
+       {{"transform", J::array({is_port})},
+        {"mark",
+         {{"type", "point"},
+          {"filled", true},
+          {"opacity", 1},
+          {"size", stroke * stroke * 12},
+          {"stroke", "#555"},
+          {"strokeWidth", 0.5}}},
+        {"encoding", head}}});
+  if (!compare) {
+    for (auto& [k, v] : inner.items()) s[k] = v;
+    return s;
+  }
+  s["spec"] = inner;
+  s["facet"] = {{"column", {{"field", "run"}, {"type", "nominal"}, {"title", nullptr}}}};
+  return s;
+}
+
 // Every chart of one run, or of two overlaid (runs: label, folder).
 std::vector<Chart> charts(const std::vector<std::pair<std::string, const RunFolder*>>& runs) {
   const bool compare = runs.size() > 1;
@@ -626,9 +750,17 @@ std::vector<Chart> charts(const std::vector<std::pair<std::string, const RunFold
   }
   if (J rows = gather(energy_by_layer); !rows.empty()) {
     const std::string u = rescale(rows, "pj", "pJ");
+    // Two runs: one stacked bar per (layer, run), labelled with both.
+    if (compare)
+      for (auto& row : rows)
+        row["layer"] = row["layer"].get<std::string>() + " | " + row["run"].get<std::string>();
+    J spec = hbar("Energy by layer", rows, "layer", "pj", "energy (" + u + ")", "kind", false);
+    if (compare) spec["encoding"]["y"]["sort"] = nullptr;
     add("energy-layer", "Energy by layer",
-        "dynamic energy of each layer's core events; static energy belongs to the whole chip",
-        hbar("Energy by layer", rows, "layer", "pj", "energy (" + u + ")", "kind", compare));
+        "dynamic: the layer's core events; static: its share of the static energy of the cores "
+        "and routers it occupies (by neurons), idle cores and chip-wide blocks shared by all "
+        "neurons (docs/reports.md)",
+        spec);
   }
   if (J rows = gather(step_latency); !rows.empty()) {
     const std::string u = rescale(rows, "s", "s");
@@ -667,9 +799,15 @@ std::vector<Chart> charts(const std::vector<std::pair<std::string, const RunFold
         "conflicts; barrier_wait: controller waiting at BAR; noc: above zero-load latency "
         "(causes that stalled no core are left out)",
         heatmap("Stall cycles by cause", rows, "cycles", "cycles", "~s", "cause", compare, mx, my));
+  if (J rows = gather(link_rows); !rows.empty())
+    add("noc-links", "NoC link load on the mesh",
+        "flits each router output port carried: arrows are the directed links between routers "
+        "(each on the right of its direction), squares the ejection to the router's core, the "
+        "diamond the host's port; tooltips give busy cycles and utilisation (busy / chip cycles)",
+        link_map("NoC link load", rows, compare, mx, my));
   if (J rows = gather(noc_rows); !rows.empty())
-    add("noc", "NoC load", "chip-wide NoC counters (the simulator records no per-link counters)",
-        hbar("NoC load", rows, "counter", "value", "count", "", compare));
+    add("noc", "NoC totals", "chip-wide NoC counters (the per-link load is drawn on the mesh)",
+        hbar("NoC totals", rows, "counter", "value", "count", "", compare));
   if (J rows = gather(firing_rate_layers); !rows.empty())
     add("firing-layer", "Firing rate per layer", "spikes / (neurons x samples x timesteps)",
         hbar("Firing rate per layer", rows, "layer", "firing_rate", "firing rate", "", compare));

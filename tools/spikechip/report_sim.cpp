@@ -69,7 +69,43 @@ Json sim_latency(const isa::ProgramImage& image, const sim::RunResult& r, double
   return j;
 }
 
-Json sim_energy(const isa::ProgramImage& image, const sim::RunResult& r) {
+std::vector<double> static_energy_by_layer(const isa::ProgramImage& image,
+                                           const arch::ArchConfig& arch,
+                                           const sim::EnergyBreakdown& e) {
+  const size_t L = image.layers.size();
+  std::vector<double> out(L, 0.0);
+  const double instances = double(std::max<uint32_t>(arch.mesh.x, 1)) * arch.mesh.y;
+  if (instances <= 0) return out;
+  // Every core of the mesh burns the same static power, its router likewise.
+  const double per_core = (e.static_pj[size_t(arch::StaticBlock::core)] +
+                           e.static_pj[size_t(arch::StaticBlock::router)]) /
+                          instances;
+  std::vector<double> chip_neurons(L, 0.0);  // [layer] over every core
+  double shared = e.static_pj[size_t(arch::StaticBlock::chip)] + per_core * instances;
+  for (const isa::CoreProgram& core : image.cores) {
+    std::vector<double> on_core(L, 0.0);
+    double n = 0;
+    for (const isa::Segment& seg : core.segments)
+      if (seg.layer < L) {
+        on_core[seg.layer] += seg.neuron_count;
+        n += seg.neuron_count;
+      }
+    if (n == 0) continue;
+    shared -= per_core;
+    for (size_t l = 0; l < L; ++l) {
+      out[l] += per_core * on_core[l] / n;
+      chip_neurons[l] += on_core[l];
+    }
+  }
+  double all = 0;
+  for (double v : chip_neurons) all += v;
+  if (all > 0)
+    for (size_t l = 0; l < L; ++l) out[l] += shared * chip_neurons[l] / all;
+  return out;
+}
+
+Json sim_energy(const isa::ProgramImage& image, const arch::ArchConfig& arch,
+                const sim::RunResult& r) {
   const auto& e = r.energy;
   Json j;
   j["total_pj"] = e.total_pj;
@@ -86,10 +122,13 @@ Json sim_energy(const isa::ProgramImage& image, const sim::RunResult& r) {
   for (size_t i = 0; i < arch::kNumStaticBlocks; ++i)
     by_static[std::string(arch::kStaticBlockKeys[i])] = e.static_pj[i];
   j["static_by_block"] = by_static;
+  const std::vector<double> stat = static_energy_by_layer(image, arch, e);
   Json layers = Json::array();
   for (size_t l = 0; l < e.layer_dynamic_pj.size() && l < image.layers.size(); ++l)
     if (!image.layers[l].is_input)
-      layers.push_back({{"layer", image.layers[l].name}, {"dynamic_pj", e.layer_dynamic_pj[l]}});
+      layers.push_back({{"layer", image.layers[l].name},
+                        {"dynamic_pj", e.layer_dynamic_pj[l]},
+                        {"static_pj", stat[l]}});
   j["per_layer"] = layers;
   return j;
 }
@@ -99,7 +138,7 @@ compiler::ExecStats exec_stats_of(const isa::ProgramImage& image, const sim::Run
   compiler::ExecStats s;
   const size_t L = image.layers.size();
   for (auto* v : {&s.spikes, &s.spike_packets, &s.synaptic_events, &s.dense_ops, &s.neuron_updates,
-                  &s.skipped_ops, &s.site_activations})
+                  &s.skipped_ops, &s.site_activations, &s.membrane_changes})
     v->assign(L, 0);
   for (size_t l = 0; l < L && l < r.layers.size(); ++l) {
     const auto& c = r.layers[l];
@@ -108,6 +147,7 @@ compiler::ExecStats exec_stats_of(const isa::ProgramImage& image, const sim::Run
     s.synaptic_events[l] = c.synaptic_events;
     s.dense_ops[l] = c.au_addresses;
     s.neuron_updates[l] = c.neuron_updates_active;
+    s.membrane_changes[l] = c.membrane_changes;
     s.skipped_ops[l] = c.skipped_pairs;
     // Site-activation messages the layer's cores received (packets, not golden's logical
     // new-site x consumer-projection count: see docs/simulator.md).

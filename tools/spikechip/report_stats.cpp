@@ -7,6 +7,8 @@
 #include <set>
 
 #include "arch/energy.h"
+#include "report_sim.h"
+#include "simmodel/noc.h"
 
 namespace cli {
 namespace {
@@ -80,11 +82,12 @@ void fill_common_layer(const CommonLayerCols& c, StatTable::Row& row, const isa:
 // synaptic events and neuron updates.
 void add_neurobench(StatRegistry& reg, const StatsContext& c, const NetFacts& f,
                     const std::vector<double>& fired, const std::vector<double>& payload,
-                    const std::vector<double>& syn, const std::vector<double>& updates) {
+                    const std::vector<double>& syn, const std::vector<double>& updates,
+                    const std::vector<double>& changes) {
   const auto& image = c.model.image;
   const double samples = double(std::max<uint64_t>(c.samples, 1));
   double zeros = 0, slots = 0, fired_hidden = 0, weights = 0, zero_w = 0, acs = 0, macs = 0,
-         dense = 0, mem = 0;
+         dense = 0, active = 0, mem = 0;
   for (size_t l = 0; l < image.layers.size(); ++l) {
     weights += double(at(f.weights, l));
     zero_w += double(at(f.zero_weights, l));
@@ -92,7 +95,9 @@ void add_neurobench(StatRegistry& reg, const StatsContext& c, const NetFacts& f,
     if (image.layers[l].is_input) continue;
     slots += double(image.layers[l].size) * double(c.samples) * double(c.timesteps);
     fired_hidden += fired[l];
-    mem += updates[l];
+    active += updates[l];
+    // NeuroBench: every neuron at a sample's first step, then the updates that changed v.
+    mem += (c.timesteps > 0 ? double(image.layers[l].size) * samples : 0.0) + changes[l];
     bool graded = false;  // a layer-call counts MACs when an input is neither 0 nor 1
     for (uint32_t s : f.sources[l]) graded |= payload[s] != fired[s];
     (graded ? macs : acs) += syn[l];
@@ -115,9 +120,13 @@ void add_neurobench(StatRegistry& reg, const StatsContext& c, const NetFacts& f,
              "excluded",
              "ops", dense);
   reg.scalar("neurobench.membrane_updates",
-             "per sample: neuron updates of neurons with non-zero state or input (see "
-             "docs/reports.md for how it differs from NeuroBench's)",
+             "per sample: every neuron of the spiking layers at the first step, then the neuron "
+             "updates that changed the membrane v",
              "updates", mem / samples);
+  reg.scalar("chip.active_neuron_updates_per_sample",
+             "per sample: neuron updates of neurons with non-zero state, input or bias (the "
+             "chip's work; not NeuroBench's membrane_updates)",
+             "updates", active / samples);
   reg.scalar("neurobench.parameter_count", "synaptic weights stored on the chip", "weights",
              weights);
   reg.scalar("neurobench.footprint",
@@ -134,6 +143,49 @@ void add_workload_scalars(StatRegistry& reg, const StatsContext& c) {
   reg.scalar("chip.timesteps", "timesteps per sample", "steps", double(c.timesteps));
   if (c.accuracy)
     reg.scalar("chip.accuracy", "samples whose prediction equals the label", "ratio", *c.accuracy);
+}
+
+// Whether router `r` of an mx x my mesh has output port `p`: a neighbour that way, its core's
+// port, or the host's (router 0 only).
+bool port_exists(uint32_t mx, uint32_t my, uint32_t r, uint32_t p) {
+  const uint32_t x = r % mx, y = r / mx;
+  switch (p) {
+    case sim::kEast:
+      return x + 1 < mx;
+    case sim::kWest:
+      return x > 0;
+    case sim::kNorth:
+      return y + 1 < my;
+    case sim::kSouth:
+      return y > 0;
+    case sim::kHost:
+      return r == 0;
+    default:
+      return true;
+  }
+}
+
+// One row per output port that exists, routers in index order, ports in Port order.
+void add_link_table(StatTable& t, const arch::ArchConfig& arch, const sim::RunResult& r) {
+  const uint32_t mx = std::max<uint32_t>(arch.mesh.x, 1), my = std::max<uint32_t>(arch.mesh.y, 1);
+  if (r.links.size() != size_t{mx} * my * sim::kPorts) return;
+#define SIM_X(m, doc, unit) t.add_def(#m, doc, unit);
+  SIM_LINK_FIELDS(SIM_X)
+#undef SIM_X
+  const size_t util = t.add_def("utilisation", "busy_cycles / chip cycles", "ratio");
+  for (uint32_t router = 0; router < mx * my; ++router)
+    for (uint32_t p = 0; p < sim::kPorts; ++p) {
+      if (!port_exists(mx, my, router, p)) continue;
+      const sim::LinkCounters& k = r.links[size_t{router} * sim::kPorts + p];
+      StatTable::Row& row =
+          t.add_row({std::to_string(router), std::to_string(router % mx),
+                     std::to_string(router / mx), std::string(sim::kPortNames[p])});
+      size_t col = 0;
+#define SIM_X(m, doc, unit) row.values[col++] = double(k.m);
+      SIM_LINK_FIELDS(SIM_X)
+#undef SIM_X
+      row.values[util] = ratio(double(k.busy_cycles), double(r.total_cycles));
+    }
 }
 
 }  // namespace
@@ -261,8 +313,14 @@ StatRegistry run_stats(const StatsContext& c, const sim::RunResult& r,
 #undef SIM_X
   const size_t layer_energy =
       lt.add_def("energy_dynamic", "dynamic energy of the layer's core events (no NoC)", "pJ");
+  const size_t layer_static =
+      lt.add_def("energy_static",
+                 "static energy of the cores and routers the layer occupies, by its share of their "
+                 "neurons; idle cores and chip blocks by its share of all neurons",
+                 "pJ");
+  const std::vector<double> static_pj = static_energy_by_layer(image, arch, e);
   std::vector<double> fired(image.layers.size()), payload(fired.size()), syn(fired.size()),
-      upd(fired.size());
+      upd(fired.size()), changes(fired.size());
   for (size_t l = 0; l < image.layers.size(); ++l) {
     const sim::Counters& k = layers[l];
     StatTable::Row& row = lt.add_row({image.layers[l].name});
@@ -276,10 +334,12 @@ StatRegistry run_stats(const StatsContext& c, const sim::RunResult& r,
     SIM_STALL_FIELDS(SIM_X)
 #undef SIM_X
     row.values[layer_energy] = l < e.layer_dynamic_pj.size() ? e.layer_dynamic_pj[l] : 0.0;
+    row.values[layer_static] = static_pj[l];
     fired[l] = double(k.spikes);
     payload[l] = double(k.spike_payload);
     syn[l] = double(k.synaptic_events);
     upd[l] = double(k.neuron_updates_active);
+    changes[l] = double(k.membrane_changes);
   }
 
   // Per core.
@@ -312,6 +372,8 @@ StatRegistry run_stats(const StatsContext& c, const sim::RunResult& r,
     row.values[core_energy] = k < e.core_dynamic_pj.size() ? e.core_dynamic_pj[k] : 0.0;
   }
 
+  add_link_table(reg.links, arch, r);
+
   // Per step (--stats-per-step): cycles, the chip's counters, spikes and synaptic events of
   // every layer.
   if (!r.step_layers.empty()) {
@@ -341,7 +403,7 @@ StatRegistry run_stats(const StatsContext& c, const sim::RunResult& r,
       }
   }
 
-  add_neurobench(reg, c, f, fired, payload, syn, upd);
+  add_neurobench(reg, c, f, fired, payload, syn, upd, changes);
   reg.scalar("sim.synaptic_events", "pairs with a non-zero weight (NeuroBench effective ACs)",
              "events", double(r.synaptic_events));
   reg.scalar("sim.wall_seconds", "wall time of the simulate phase (0 with --deterministic)", "s",
@@ -369,7 +431,7 @@ StatRegistry golden_stats(const StatsContext& c, const compiler::ExecStats& s,
 #define CLI_X(name, member, doc, unit) lt.add_def(#name, doc, unit);
   CLI_EXEC_STATS_FIELDS(CLI_X)
 #undef CLI_X
-  std::vector<double> fired(L), payload(L), syn(L), upd(L);
+  std::vector<double> fired(L), payload(L), syn(L), upd(L), changes(L);
   for (size_t l = 0; l < L; ++l) {
     StatTable::Row& row = lt.add_row({image.layers[l].name});
     fill_common_layer(cc, row, image.layers[l], f, l, double(at(s.spike_packets, l)),
@@ -382,6 +444,7 @@ StatRegistry golden_stats(const StatsContext& c, const compiler::ExecStats& s,
     payload[l] = double(at(s.spikes, l));
     syn[l] = double(at(s.synaptic_events, l));
     upd[l] = double(at(s.neuron_updates, l));
+    changes[l] = double(at(s.membrane_changes, l));
   }
   if (!per_step.empty()) {
     StatTable& st = reg.steps;
@@ -408,7 +471,7 @@ StatRegistry golden_stats(const StatsContext& c, const compiler::ExecStats& s,
         }
       }
   }
-  add_neurobench(reg, c, f, fired, payload, syn, upd);
+  add_neurobench(reg, c, f, fired, payload, syn, upd, changes);
   reg.scalar("sim.synaptic_events", "pairs with a non-zero weight (NeuroBench effective ACs)",
              "events", double(s.total_synaptic_events()));
   reg.scalar("sim.wall_seconds", "wall time of the execute phase (0 with --deterministic)", "s",
@@ -447,6 +510,7 @@ compiler::ExecStats exec_stats_delta(const compiler::ExecStats& a, const compile
   sub(d.neuron_updates, b.neuron_updates);
   sub(d.skipped_ops, b.skipped_ops);
   sub(d.site_activations, b.site_activations);
+  sub(d.membrane_changes, b.membrane_changes);
   return d;
 }
 
@@ -463,6 +527,18 @@ void attach_stats(nlohmann::ordered_json& j, const StatRegistry& reg) {
   if (j.contains("layers"))
     for (size_t l = 0; l < j["layers"].size() && l < reg.layers.rows.size(); ++l)
       j["layers"][l]["counters"] = StatRegistry::row_json(reg.layers, reg.layers.rows[l]);
+  if (!reg.links.rows.empty()) {
+    nlohmann::ordered_json links = nlohmann::ordered_json::array();
+    for (const StatTable::Row& row : reg.links.rows) {
+      nlohmann::ordered_json l = {{"router", std::stoul(row.keys[0])},
+                                  {"x", std::stoul(row.keys[1])},
+                                  {"y", std::stoul(row.keys[2])},
+                                  {"port", row.keys[3]}};
+      l.update(StatRegistry::row_json(reg.links, row));
+      links.push_back(std::move(l));
+    }
+    j["noc_links"] = std::move(links);
+  }
   if (j.contains("latency") && j["latency"].contains("per_core"))
     for (size_t k = 0; k < j["latency"]["per_core"].size() && k < reg.cores.rows.size(); ++k)
       j["latency"]["per_core"][k]["counters"] =
@@ -475,6 +551,7 @@ void write_stats_files(OutputDir& dir, const StatRegistry& reg) {
   dir.write("layers.csv", reg.layers.csv());
   if (!reg.cores.rows.empty()) dir.write("cores.csv", reg.cores.csv());
   if (!reg.steps.rows.empty()) dir.write("steps.csv", reg.steps.csv());
+  if (!reg.links.rows.empty()) dir.write("links.csv", reg.links.csv());
 }
 
 }  // namespace cli

@@ -31,6 +31,10 @@ namespace cli {
     "events")                                                                                     \
   X(neuron_updates, neuron_updates, "neuron updates of neurons with non-zero state or input",     \
     "events")                                                                                     \
+  X(membrane_changes, membrane_changes,                                                           \
+    "neuron updates that changed the stored membrane v, a sample's first step excluded "          \
+    "(NeuroBench membrane updates)",                                                              \
+    "events")                                                                                     \
   X(skipped_ops, skipped_ops,                                                                     \
     "fan-out pairs not generated: target site inactive (sparse convolution)", "events")           \
   X(site_activations, site_activations,                                                           \
@@ -71,10 +75,11 @@ compiler::ExecStats exec_stats_delta(const compiler::ExecStats& a, const compile
 namespace cli {
 class OutputDir;
 // report.json gets the registry's statistics: "counters" (chip-wide, by full name),
-// "neurobench", "real_time" (when the registry has realtime.*), layers[i].counters and
-// latency.per_core[i].counters (when present).
+// "neurobench", "real_time" (when the registry has realtime.*), layers[i].counters,
+// latency.per_core[i].counters (when present) and "noc_links" (one object per router port:
+// router, x, y, port, then its statistics; when the registry has links).
 void attach_stats(nlohmann::ordered_json& report, const StatRegistry& reg);
-// stats.txt, stats.json, layers.csv, cores.csv (when the registry has cores) and steps.csv
-// (when it has steps).
+// stats.txt, stats.json, layers.csv, cores.csv (when the registry has cores), steps.csv
+// (when it has steps) and links.csv (when it has links).
 void write_stats_files(OutputDir& dir, const StatRegistry& reg);
 }  // namespace cli

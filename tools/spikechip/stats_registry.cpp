@@ -33,6 +33,8 @@ StatTable::Row& StatTable::add_row(std::vector<std::string> keys) {
 std::string StatTable::prefix(const Row& row) const {
   if (kind == "core") return "core" + row.keys.at(0);
   if (kind == "step") return fmt::format("sample{}.step{}", row.keys.at(0), row.keys.at(1));
+  if (kind == "link")
+    return fmt::format("router.x{}y{}.{}", row.keys.at(1), row.keys.at(2), row.keys.at(3));
   return kind + "." + row.keys.at(0);
 }
 
@@ -86,7 +88,7 @@ template <class F>
 void for_each_stat(const StatRegistry& r, F&& f) {
   for (size_t k = 0; k < r.scalar_defs().size(); ++k)
     f(r.scalar_defs()[k].name, r.scalar_defs()[k], r.scalar_values()[k]);
-  for (const StatTable* t : {&r.cores, &r.layers})
+  for (const StatTable* t : {&r.cores, &r.layers, &r.links})
     for (const StatTable::Row& row : t->rows) {
       const std::string p = t->prefix(row);
       for (size_t k = 0; k < t->defs.size(); ++k)

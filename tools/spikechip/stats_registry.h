@@ -18,7 +18,7 @@ struct StatDef {
 // Statistics of like scopes (every layer, every core, every step): one column per statistic,
 // one row per scope.
 struct StatTable {
-  std::string kind;                      // "layer", "core" or "step"
+  std::string kind;                      // "layer", "core", "step" or "link"
   std::vector<std::string> key_columns;  // leading columns naming the row: "layer"; "core","x","y"
   std::vector<StatDef> defs;
   struct Row {
@@ -29,7 +29,8 @@ struct StatTable {
 
   size_t add_def(std::string name, std::string description, std::string unit);
   Row& add_row(std::vector<std::string> keys);  // values sized to defs, zero
-  // Hierarchical name of a row's statistics in stats.txt: "layer.<name>", "core<N>".
+  // Hierarchical name of a row's statistics in stats.txt: "layer.<name>", "core<N>",
+  // "router.x<X>y<Y>.<port>".
   std::string prefix(const Row& row) const;
   std::string csv() const;
   const StatDef* find(const std::string& name) const;
@@ -46,9 +47,12 @@ class StatRegistry {
   StatTable layers{"layer", {"layer"}, {}, {}};
   StatTable cores{"core", {"core", "x", "y"}, {}, {}};
   StatTable steps{"step", {"sample", "step"}, {}, {}};  // only with --stats-per-step
+  // Every output port of every router: the links to its neighbours and its ejection ports.
+  StatTable links{"link", {"router", "x", "y", "port"}, {}, {}};
 
   // gem5 style, one line per statistic: "name value # description (unit)"; chip-wide first,
-  // then every core ("core<N>.<stat>") and every layer ("layer.<name>.<stat>").
+  // then every core ("core<N>.<stat>"), every layer ("layer.<name>.<stat>") and every router
+  // port ("router.x<X>y<Y>.<port>.<stat>").
   std::string text() const;
   // {"<full name>": {"value": v, "unit": u, "description": d}, ...} in the order of text().
   nlohmann::ordered_json json() const;

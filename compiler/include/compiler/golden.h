@@ -26,6 +26,9 @@ struct ExecStats {
   std::vector<uint64_t> synaptic_events;  // per target layer: non-zero fan-out pairs
   std::vector<uint64_t> dense_ops;        // per target layer: fan-out pairs, zeros included
   std::vector<uint64_t> neuron_updates;   // per layer: neurons with non-zero state or input
+  // Per layer: neuron updates that changed v, a sample's first step excluded (NeuroBench's
+  // membrane updates are these plus every neuron at the first step).
+  std::vector<uint64_t> membrane_changes;
   // Sparse convolution (docs/execution-model.md): per target layer, fan-out pairs not generated
   // because the target site is inactive (zero weights included; dense_ops + skipped_ops is what
   // vanilla addressing would generate for the same spikes).

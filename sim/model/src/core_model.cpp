@@ -651,7 +651,7 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   const isa::NeuronParams* params = prog_.params.data() + s.param_base;
   const bool per_neuron = s.param_count != 1;
   seg.spikes.clear();
-  uint64_t active = 0, gated_off = 0;
+  uint64_t active = 0, gated_off = 0, changed = 0;
   const bool gated = sites_ && sites_->gated(s.layer);
   // Neurons at rest are skipped when rest is a fixed point of every neuron's parameters (they
   // would count as visited-idle: counted below from the totals).
@@ -683,7 +683,9 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
       const isa::NeuronParams& p = params[per_neuron ? j : 0];
       // Skipping: this neuron is not at rest, so it is active.
       const bool busy = skipping || (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
+      const int32_t v_before = st.v;
       const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
+      changed += st.v != v_before;
       acc[j] = 0;
       if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
       active += busy || out > 0;
@@ -710,6 +712,7 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   for (Counters* c : {&counters_, &layer_counters_[s.layer]}) {
     c->spike_payload += payload;
     c->neuron_updates_active += active;
+    if (step_ > 0) c->membrane_changes += changed;  // NeuroBench counts every neuron at step 0
     c->neuron_updates_idle += visited - active;
     c->membrane_reads += words;
     c->membrane_writes += words;

@@ -151,8 +151,11 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
         ip.sent_mask |= uint8_t(1u << p);
         op.free_at = now + flit_cycles_;
         ++counters.flit_hops;
+        LinkCounters& link = links[r * kPorts + p];
+        ++link.flits;
         if (f.tail) {
           op.locked = -1;
+          link.busy_cycles += now + flit_cycles_ - op.locked_at;
           if (trace_) trace_->port_busy(r, p, op.locked_at, now + flit_cycles_);
         }
         progress = true;

@@ -21,7 +21,9 @@ Noc::Noc(const arch::ArchConfig& a)
       flit_cycles_(std::max<uint64_t>(ceil_div64(a.noc.flit_bits, a.noc.link_width_bits), 1)),
       flits_(static_cast<uint32_t>(
           std::max<uint64_t>(ceil_div64(a.noc.packet_bits, a.noc.flit_bits), 1))),
-      packet_cycles_(flits_ * flit_cycles_) {}
+      packet_cycles_(flits_ * flit_cycles_) {
+  links.resize(size_t{n_cores_} * kPorts);
+}
 
 uint32_t Noc::hops(uint32_t src, uint32_t dst) const {
   const uint32_t a = router_of(src), b = router_of(dst);
@@ -123,6 +125,9 @@ void ReservationNoc::hop(uint64_t cycle, const Event& e) {
     const uint64_t depart = std::max(cycle + latency_, free);
     free = depart + packet_cycles_;
     counters.flit_hops += flits_;
+    LinkCounters& link = links[n.router * kPorts + p];
+    link.flits += flits_;
+    link.busy_cycles += packet_cycles_;
     if constexpr (kTraced) trace_->port_busy(n.router, p, depart, free);
     if (p >= kLocal) {
       events_.push(

@@ -160,6 +160,7 @@ RunResult RunRecorder::finish(const ChipModel& chip, double wall_seconds) {
     r.synaptic_events += c.counters().synaptic_events;
   }
   r.noc = chip.noc_counters();
+  r.links = chip.noc_links();
   r.wall_seconds = wall_seconds;
   r.energy = compute_energy(r, arch_);
   return r;

@@ -103,6 +103,7 @@ void fields(IO& io, R& r) {
   io.vec(r.cores);
   io.vec(r.layers);
   io.pod(r.noc);
+  io.vec(r.links);
   io.pod(r.synaptic_events);
   io.pod(r.stopped_early);
   io.vec(r.layer_spikes);
@@ -132,7 +133,8 @@ RunResult join_shards(std::vector<RunResult> shards, const arch::ArchConfig& arc
   RunResult r = std::move(shards.front());
   for (size_t k = 1; k < shards.size(); ++k) {
     RunResult& s = shards[k];
-    if (s.core_ids != r.core_ids || s.layers.size() != r.layers.size())
+    if (s.core_ids != r.core_ids || s.layers.size() != r.layers.size() ||
+        s.links.size() != r.links.size())
       throw std::logic_error("join_shards: shards of different programs");
     if (r.stopped_early) break;  // a run stops at its first stop: later samples never ran
     for (SampleResult& x : s.samples) r.samples.push_back(std::move(x));
@@ -141,6 +143,7 @@ RunResult join_shards(std::vector<RunResult> shards, const arch::ArchConfig& arc
 #define SIM_X(m, doc, unit) r.noc.m += s.noc.m;
     SIM_NOC_FIELDS(SIM_X)
 #undef SIM_X
+    for (size_t k = 0; k < r.links.size(); ++k) r.links[k] += s.links[k];
     r.synaptic_events += s.synaptic_events;
     r.stopped_early = s.stopped_early;
     for (auto& x : s.layer_spikes) r.layer_spikes.push_back(std::move(x));

@@ -22,6 +22,10 @@ namespace sim {
   X(site_messages, "site-activation messages received (sparse convolution)", "packets")         \
   X(neuron_updates_active, "neuron updates of neurons with input, state or bias", "events")     \
   X(neuron_updates_idle, "neuron updates of neurons without (dense sweep)", "events")           \
+  X(membrane_changes,                                                                           \
+    "neuron updates that changed the stored membrane v, a sample's first step excluded "        \
+    "(NeuroBench membrane updates)",                                                            \
+    "events")                                                                                   \
   X(spikes, "spikes generated: neurons that fired (a graded spike counts once)", "events")      \
   X(spike_payload,                                                                              \
     "sum of the payloads of the spikes generated (a graded spike counts its "                   \
@@ -88,6 +92,28 @@ struct NocCounters {
   SIM_NOC_FIELDS(SIM_X)
 #undef SIM_X
   bool operator==(const NocCounters&) const = default;
+};
+
+// The load of one router output port (a directed link to a neighbour, or the ejection port to
+// the router's core or the host), kept per port in Noc::links: X(member, description, unit).
+// Summed over every port, flits = NocCounters::flit_hops; over the mesh links only,
+// link_traversals.
+#define SIM_LINK_FIELDS(X)                                                                  \
+  X(flits, "flits the port carried", "flits")                                               \
+  X(busy_cycles, "cycles the port was reserved for or held by a packet (head to tail out)", \
+    "cycles")
+
+struct LinkCounters {
+#define SIM_X(m, doc, unit) uint64_t m = 0;
+  SIM_LINK_FIELDS(SIM_X)
+#undef SIM_X
+  LinkCounters& operator+=(const LinkCounters& o) {
+#define SIM_X(m, doc, unit) m += o.m;
+    SIM_LINK_FIELDS(SIM_X)
+#undef SIM_X
+    return *this;
+  }
+  bool operator==(const LinkCounters&) const = default;
 };
 
 }  // namespace sim

@@ -41,7 +41,7 @@ class FlitNoc final : public Noc {
     int locked = -1;         // input port holding it (wormhole), -1 free
     uint64_t free_at = 0;    // next cycle it can carry a flit
     uint32_t rr = 0;         // round-robin start for arbitration
-    uint64_t locked_at = 0;  // the cycle the packet holding it took it (traces only)
+    uint64_t locked_at = 0;  // the cycle the packet holding it took it (busy cycles, traces)
   };
   struct InFlight {
     uint64_t arrive;

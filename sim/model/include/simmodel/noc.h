@@ -14,9 +14,11 @@
 // on its own port of router 0 (the mesh corner x = 0, y = 0). Multicast packets follow the
 // union of their XY routes (a tree) and are duplicated at branch routers.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "arch/config.h"
@@ -53,6 +55,9 @@ class DeliverySink {
 // Output ports of a router.
 enum Port : uint8_t { kEast = 0, kWest = 1, kNorth = 2, kSouth = 3, kLocal = 4, kHost = 5 };
 inline constexpr uint32_t kPorts = 6;
+// The ports' names in statistics ("router.x3y1.east.flits").
+inline constexpr std::array<std::string_view, kPorts> kPortNames = {"east",  "west",  "north",
+                                                                    "south", "local", "host"};
 
 class Noc {
  public:
@@ -77,6 +82,9 @@ class Noc {
   uint64_t packet_cycles() const { return packet_cycles_; }
 
   NocCounters counters;
+  // [router * kPorts + port]: each output port's load, counted where the port is reserved
+  // (per packet and port in the reservation NoC, per flit in the flit NoC; never per cycle).
+  std::vector<LinkCounters> links;
   // The timeline sink (nullptr: not traced): told of every output port reservation.
   void set_trace(TraceSink* trace) { trace_ = trace; }
 

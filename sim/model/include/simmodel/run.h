@@ -72,7 +72,8 @@ struct RunResult {
   std::vector<Counters> cores;          // [core slot]
   std::vector<Counters> layers;         // [layer]
   NocCounters noc;
-  uint64_t synaptic_events = 0;  // pairs with a non-zero weight (NeuroBench effective ACs)
+  std::vector<LinkCounters> links;  // [router * kPorts + port] (kPorts, kPortNames: noc.h)
+  uint64_t synaptic_events = 0;     // pairs with a non-zero weight (NeuroBench effective ACs)
   EnergyBreakdown energy;
   double wall_seconds = 0;  // the simulate phase (elaboration excluded)
   bool stopped_early = false;
