@@ -1,4 +1,4 @@
-// Per-link NoC load (Noc::links): every router output port's flits and busy cycles, in both
+// Per-link NoC load (Noc::link_counters): every router output port's flits and busy cycles, in both
 // fidelities, against hops counted by hand, against the chip-wide counters, and across
 // fidelities (XY routes and multicast trees are the same, so every port carries the same flits).
 #include <algorithm>
@@ -20,7 +20,7 @@ struct NullSink : sim::DeliverySink {
 };
 
 uint64_t port_flits(const sim::Noc& noc, uint32_t router, sim::Port p) {
-  return noc.links[router * sim::kPorts + p].flits;
+  return noc.link_counters()[router * sim::kPorts + p].flits;
 }
 
 }  // namespace
@@ -54,11 +54,11 @@ TEST_CASE("noc links: flits per port equal hops counted by hand, both fidelities
       CAPTURE(router, int(port));
       CHECK(port_flits(*noc, router, port) == flits);
       // Uncontended: a port is busy F = flits x C cycles per packet.
-      CHECK(noc->links[router * sim::kPorts + port].busy_cycles == flits * 1);
+      CHECK(noc->link_counters()[router * sim::kPorts + port].busy_cycles == flits * 1);
       listed += flits;
     }
     uint64_t all = 0;
-    for (const sim::LinkCounters& l : noc->links) all += l.flits;
+    for (const sim::LinkCounters& l : noc->link_counters()) all += l.flits;
     CHECK(all == listed);  // no port carried anything else
     CHECK(all == noc->counters.flit_hops);
   }
@@ -96,8 +96,9 @@ TEST_CASE("noc links: random traffic, sums equal the chip-wide counters, fidelit
       NullSink sink;
       noc->route(in, pool, sink);
       uint64_t flits = 0, mesh_flits = 0;
-      for (uint32_t k = 0; k < noc->links.size(); ++k) {
-        const sim::LinkCounters& l = noc->links[k];
+      const std::vector<sim::LinkCounters> port_load = noc->link_counters();
+      for (uint32_t k = 0; k < port_load.size(); ++k) {
+        const sim::LinkCounters& l = port_load[k];
         flits += l.flits;
         if (k % sim::kPorts < sim::kLocal) mesh_flits += l.flits;
         // A port is busy at least C cycles per flit it carried (more when held waiting).
@@ -107,7 +108,7 @@ TEST_CASE("noc links: random traffic, sums equal the chip-wide counters, fidelit
       CHECK(flits == noc->counters.flit_hops);
       CHECK(mesh_flits == noc->counters.link_traversals);
       CHECK(flits > 0);
-      links.push_back(noc->links);
+      links.push_back(port_load);
     }
     for (size_t k = 0; k < links[0].size(); ++k) {
       CAPTURE(round, k);

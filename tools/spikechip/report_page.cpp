@@ -667,7 +667,7 @@ J link_map(const std::string& title, J rows, bool compare, uint32_t mx, uint32_t
   J s = base_spec(title, std::move(rows));
   const double span = compare ? 300.0 : 520.0;
   const double cell = std::clamp(span / std::max<uint32_t>(std::max(mx, my), 1), 24.0, 110.0);
-  const double stroke = std::clamp(cell / 10.0, 2.0, 8.0);
+  const double stroke = std::clamp(cell / 16.0, 2.0, 6.0);
   const J x_scale = {{"domain", {-0.5, mx - 0.5}}, {"nice", false}, {"zero", false}};
   const J y_scale = {
       {"domain", {-0.5, my - 0.5}}, {"nice", false}, {"zero", false}, {"reverse", true}};
@@ -675,8 +675,8 @@ J link_map(const std::string& title, J rows, bool compare, uint32_t mx, uint32_t
   const J color = {{"field", "flits"},
                    {"type", "quantitative"},
                    {"title", "flits"},
-                   {"legend", {{"format", "~s"}}},
-                   {"scale", {{"scheme", "viridis"}, {"domainMin", 0}}}};
+                   {"legend", {{"format", "~s"}, {"type", "gradient"}}},
+                   {"scale", {{"scheme", "orangered"}, {"domainMin", 0}}}};
   const J tooltip =
       J::array({{{"field", "router"}, {"type", "ordinal"}},
                 {{"field", "port"}, {"type", "nominal"}},
@@ -702,20 +702,33 @@ J link_map(const std::string& title, J rows, bool compare, uint32_t mx, uint32_t
   J inner;
   inner["width"] = cell * mx;
   inner["height"] = cell * my;
+  // A grey casing under each link keeps idle links (the scale's near-white) visible.
+  J casing = segment;
+  casing.erase("color");
+  casing.erase("tooltip");
   inner["layer"] = J::array(
       {{{"transform", J::array({is_link})},
+        {"mark",
+         {{"type", "rule"}, {"strokeWidth", stroke + 2}, {"strokeCap", "butt"}, {"color", "#bbb"}}},
+        {"encoding", casing}},
+       {{"transform", J::array({is_link})},
         {"mark", {{"type", "rule"}, {"strokeWidth", stroke}, {"strokeCap", "butt"}}},
         {"encoding", segment}},
        {{"transform", J::array({is_link})},
         {"mark",
-         {{"type", "point"}, {"filled", true}, {"opacity", 1}, {"size", stroke * stroke * 6}}},
+         {{"type", "point"},
+          {"filled", true},
+          {"opacity", 1},
+          {"size", stroke * stroke * 5},
+          {"stroke", "#777"},
+          {"strokeWidth", 0.5}}},
         {"encoding", head}},
        {{"transform", J::array({is_port})},
         {"mark",
          {{"type", "point"},
           {"filled", true},
           {"opacity", 1},
-          {"size", stroke * stroke * 12},
+          {"size", stroke * stroke * 14},
           {"stroke", "#555"},
           {"strokeWidth", 0.5}}},
         {"encoding", head}}});
@@ -929,7 +942,8 @@ std::string neurobench_table(const std::vector<std::pair<std::string, const RunF
        "per sample: the same for graded inputs"},
       {"synaptic_operations.dense", "SynapticOperations Dense", "",
        "per sample: every input-weight pair, padding excluded"},
-      {"membrane_updates", "MembraneUpdates", "", "per sample (docs/reports.md)"},
+      {"membrane_updates", "MembraneUpdates", "",
+       "per sample: every neuron at step 0, then membranes that changed"},
       {"parameter_count", "ParameterCount", "", "synaptic weights stored"},
       {"footprint", "Footprint", "bytes", "weights and neuron state"},
       {"classification_accuracy", "ClassificationAccuracy", "%", "ties to the lowest class"}};

@@ -107,8 +107,13 @@ std::string StatRegistry::text() const {
 
 nlohmann::ordered_json StatRegistry::json() const {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  // Appended, not looked up: an ordered_json key lookup is a linear search, and a 16x16 mesh
+  // has thousands of link statistics. Names are unique (the registry's tests check it).
+  auto& members = j.get_ref<nlohmann::ordered_json::object_t&>();
   for_each_stat(*this, [&](const std::string& name, const StatDef& d, double v) {
-    j[name] = {{"value", json_value(v)}, {"unit", d.unit}, {"description", d.description}};
+    members.emplace_back(
+        name, nlohmann::ordered_json{
+                  {"value", json_value(v)}, {"unit", d.unit}, {"description", d.description}});
   });
   return j;
 }

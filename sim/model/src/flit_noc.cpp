@@ -151,7 +151,7 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
         ip.sent_mask |= uint8_t(1u << p);
         op.free_at = now + flit_cycles_;
         ++counters.flit_hops;
-        LinkCounters& link = links[r * kPorts + p];
+        LinkCounters& link = links_[r * kPorts + p];
         ++link.flits;
         if (f.tail) {
           op.locked = -1;

@@ -22,7 +22,7 @@ Noc::Noc(const arch::ArchConfig& a)
       flits_(static_cast<uint32_t>(
           std::max<uint64_t>(ceil_div64(a.noc.packet_bits, a.noc.flit_bits), 1))),
       packet_cycles_(flits_ * flit_cycles_) {
-  links.resize(size_t{n_cores_} * kPorts);
+  links_.resize(size_t{n_cores_} * kPorts);
 }
 
 uint32_t Noc::hops(uint32_t src, uint32_t dst) const {
@@ -66,7 +66,15 @@ ReservationNoc::ReservationNoc(const arch::ArchConfig& a)
     : Noc(a),
       port_free_(size_t{n_cores_} * kPorts, 0),
       inject_free_(n_cores_ + 1, 0),
+      port_packets_(size_t{n_cores_} * kPorts, 0),
       trees_(*this) {}
+
+std::vector<LinkCounters> ReservationNoc::link_counters() const {
+  std::vector<LinkCounters> out(port_packets_.size());
+  for (size_t k = 0; k < out.size(); ++k)
+    out[k] = {port_packets_[k] * flits_, port_packets_[k] * packet_cycles_};
+  return out;
+}
 
 uint32_t ReservationNoc::tree_of(const NocInjection& in, std::span<const uint32_t> pool) {
   const uint32_t router = router_of(in.source);
@@ -125,9 +133,7 @@ void ReservationNoc::hop(uint64_t cycle, const Event& e) {
     const uint64_t depart = std::max(cycle + latency_, free);
     free = depart + packet_cycles_;
     counters.flit_hops += flits_;
-    LinkCounters& link = links[n.router * kPorts + p];
-    link.flits += flits_;
-    link.busy_cycles += packet_cycles_;
+    ++port_packets_[n.router * kPorts + p];
     if constexpr (kTraced) trace_->port_busy(n.router, p, depart, free);
     if (p >= kLocal) {
       events_.push(

@@ -68,7 +68,7 @@ class ChipModel final : private DeliverySink {
 
   const std::vector<CoreModel>& cores() const { return cores_; }
   const NocCounters& noc_counters() const { return noc_->counters; }
-  const std::vector<LinkCounters>& noc_links() const { return noc_->links; }
+  std::vector<LinkCounters> noc_links() const { return noc_->link_counters(); }
   uint64_t host_packets_in() const { return host_in_; }
   // Site-activation messages the chip sent (sparse convolution; each a packet, multicast or
   // one per destination as spikes are).

@@ -82,14 +82,16 @@ class Noc {
   uint64_t packet_cycles() const { return packet_cycles_; }
 
   NocCounters counters;
-  // [router * kPorts + port]: each output port's load, counted where the port is reserved
-  // (per packet and port in the reservation NoC, per flit in the flit NoC; never per cycle).
-  std::vector<LinkCounters> links;
+  // Each output port's load so far, [router * kPorts + port]. Counted where a port is reserved,
+  // never per cycle: the flit NoC per flit, the reservation NoC one packet count per
+  // reservation (its flits and busy cycles are that count x n_f and x F).
+  virtual std::vector<LinkCounters> link_counters() const { return links_; }
   // The timeline sink (nullptr: not traced): told of every output port reservation.
   void set_trace(TraceSink* trace) { trace_ = trace; }
 
  protected:
   TraceSink* trace_ = nullptr;
+  std::vector<LinkCounters> links_;  // [router * kPorts + port] (the flit NoC's)
   uint32_t mesh_x_, mesh_y_, n_cores_;
   uint64_t latency_;        // L, cycles per router
   uint64_t flit_cycles_;    // C, cycles one flit occupies a port
@@ -107,6 +109,7 @@ class ReservationNoc final : public Noc {
   explicit ReservationNoc(const arch::ArchConfig& a);
   void route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
              DeliverySink& sink) override;
+  std::vector<LinkCounters> link_counters() const override;
 
  private:
   enum class EventKind : uint32_t { hop, deliver_local, deliver_host };
@@ -129,8 +132,9 @@ class ReservationNoc final : public Noc {
   void deliver(uint64_t cycle, const Event& e, std::span<const NocInjection> injections,
                DeliverySink& sink);
 
-  std::vector<uint64_t> port_free_;    // [router * kPorts + port]: next cycle the port is free
-  std::vector<uint64_t> inject_free_;  // [endpoint]: next cycle the injection port is free
+  std::vector<uint64_t> port_free_;     // [router * kPorts + port]: next cycle the port is free
+  std::vector<uint64_t> inject_free_;   // [endpoint]: next cycle the injection port is free
+  std::vector<uint64_t> port_packets_;  // [router * kPorts + port]: reservations (link load)
   MulticastTrees trees_;
   std::vector<SpanTree> span_trees_;  // [dest_begin]
   CalendarQueue<Event> events_;
