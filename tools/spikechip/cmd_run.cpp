@@ -146,6 +146,7 @@ int run_run(const std::vector<std::string>& args) {
   j["layers"] = cli::layer_counts(image, stats, frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(image, stats, frames.samples, frames.timesteps);
   j["quantisation"] = cli::quantisation(lm);
+  j["weight_layouts"] = cli::weight_layouts(lm);
   if (check_golden) j["golden_check"] = {{"passed", true}, {"steps_checked", run.steps_checked}};
   j["sim"] = {
       {"wall_seconds", deterministic ? 0.0 : r.wall_seconds},
