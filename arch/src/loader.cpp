@@ -136,7 +136,8 @@ Value read_value(const FieldSpec& f, const YAML::Node& n, const Source& src, dou
           fail(src, item.Mark(), fmt::format("{}: '{}' listed twice", key, item.Scalar()));
         items.push_back(item.Scalar());
       }
-      if (items.empty()) fail(src, n.Mark(), key + ": expected at least one of " + detail::join(f.choices));
+      if (items.empty())
+        fail(src, n.Mark(), key + ": expected at least one of " + detail::join(f.choices));
       return items;
     }
   }
@@ -357,7 +358,8 @@ void check_consistency(const ArchConfig& c, const std::string& name) {
                     core.weight_bits, core.synapse_word_bits));
   for (const WeightLayout l : core.weight_layouts)
     if (entry_bits(l, core) > core.synapse_word_bits)
-      bad(fmt::format("core.weight_layout: a {} entry ({} bits: weight and index) is wider than "
+      bad(
+          fmt::format("core.weight_layout: a {} entry ({} bits: weight and index) is wider than "
                       "core.synapse_word_bits ({})",
                       layout_name(l), entry_bits(l, core), core.synapse_word_bits));
   if (core.neurons % core.membrane_banks != 0 && core.membrane_banks > core.neurons)

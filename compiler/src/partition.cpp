@@ -146,7 +146,6 @@ std::vector<std::vector<SourceRange>> fan_in_slices(const Network& net, uint32_t
   return slices;
 }
 
-
 // One fan-in slice's synapse memory for the segment being cut: its dense projections cost the
 // same per unit, its sparse-layout fc projections what their weights need (FcStorage).
 struct SliceTally {
@@ -194,8 +193,8 @@ struct Piece {
 // as the core's neurons and every slice's synapse memory allow (weights differ per unit, so
 // the pieces are cut greedily rather than evenly).
 std::vector<Piece> cut_by_memory(const Network& net, const Layer& layer,
-                                 const std::vector<std::vector<SourceRange>>& slices,
-                                 uint32_t unit, const arch::CoreConfig& core) {
+                                 const std::vector<std::vector<SourceRange>>& slices, uint32_t unit,
+                                 const arch::CoreConfig& core) {
   const uint64_t cap_bits = core.synapse_memory_bytes * 8;
   std::vector<SliceTally> tally(slices.size());
   for (size_t sl = 0; sl < slices.size(); ++sl) {

@@ -127,9 +127,10 @@ void choose_weight_layouts(Network& net, const arch::ArchConfig& arch, const std
       p.layout = WeightLayout::dense;
       if (p.kind != ProjectionKind::fc) {
         p.layout_reason = only_dense ? "the only layout core.weight_layout lists"
-                                     : fmt::format("{} weights are addressed by geometry, stored "
-                                                   "dense (the layouts apply to fc rows)",
-                                                   kind_name(p.kind));
+                                     : fmt::format(
+                                           "{} weights are addressed by geometry, stored "
+                                           "dense (the layouts apply to fc rows)",
+                                           kind_name(p.kind));
         continue;
       }
       if (only_dense) {
@@ -148,11 +149,11 @@ void choose_weight_layouts(Network& net, const arch::ArchConfig& arch, const std
         if (l == WeightLayout::nm) {
           bad_nm = nm_violation(p, S, T, core.nm_n, core.nm_m);
           if (bad_nm) {
-            rejected = fmt::format("; not {}:{} sparse (source {}: {} non-zero weights in targets "
-                                   "{}..{})",
-                                   core.nm_n, core.nm_m, bad_nm->source, bad_nm->nonzero,
-                                   bad_nm->first_target,
-                                   std::min(T, bad_nm->first_target + core.nm_m) - 1);
+            rejected = fmt::format(
+                "; not {}:{} sparse (source {}: {} non-zero weights in targets "
+                "{}..{})",
+                core.nm_n, core.nm_m, bad_nm->source, bad_nm->nonzero, bad_nm->first_target,
+                std::min(T, bad_nm->first_target + core.nm_m) - 1);
             continue;
           }
         }
@@ -168,17 +169,20 @@ void choose_weight_layouts(Network& net, const arch::ArchConfig& arch, const std
             bad_nm->source, bad_nm->nonzero, bad_nm->first_target,
             std::min(T, bad_nm->first_target + core.nm_m) - 1, core.nm_n, core.nm_m));
       // The least memory; ties go to the earlier layout of the list (stable).
-      const auto best = std::min_element(
-          fit.begin(), fit.end(), [](const Candidate& a, const Candidate& b) { return a.bits < b.bits; });
+      const auto best =
+          std::min_element(fit.begin(), fit.end(),
+                           [](const Candidate& a, const Candidate& b) { return a.bits < b.bits; });
       p.layout = best->layout;
       std::string others;
       for (const Candidate& c : fit)
         if (c.layout != best->layout)
           others += fmt::format("{}{} {}", others.empty() ? " against " : ", ",
                                 arch::layout_name(c.layout), kib(c.bits));
-      p.layout_reason = fmt::format("least synapse memory: {}{}{}", kib(best->bits), others, rejected);
+      p.layout_reason =
+          fmt::format("least synapse memory: {}{}{}", kib(best->bits), others, rejected);
       if (fit.size() == 1 && rejected.empty())
-        p.layout_reason = fmt::format("the only layout core.weight_layout lists ({})", kib(best->bits));
+        p.layout_reason =
+            fmt::format("the only layout core.weight_layout lists ({})", kib(best->bits));
     }
 }
 

@@ -34,9 +34,12 @@ compiler::nir::Graph net(double density, bool two_of_four, uint32_t seed) {
     return w;
   };
   compiler::nir::Graph g;
-  g.nodes = {b::input("in", {64}),        b::linear("fc1", 128, 64, weights(128, 64)),
-             b::if_neuron("if1", {128}, 1.0, 2.5), b::linear("fc2", 32, 128, weights(32, 128)),
-             b::if_neuron("if2", {32}, 1.0, 2.5),  b::output("out", {32})};
+  g.nodes = {b::input("in", {64}),
+             b::linear("fc1", 128, 64, weights(128, 64)),
+             b::if_neuron("if1", {128}, 1.0, 2.5),
+             b::linear("fc2", 32, 128, weights(32, 128)),
+             b::if_neuron("if2", {32}, 1.0, 2.5),
+             b::output("out", {32})};
   b::chain(g, {"in", "fc1", "if1", "fc2", "if2", "out"});
   return g;
 }
@@ -90,9 +93,10 @@ TEST_CASE("e2e weight layouts: run --check-golden under each layout, the choice 
       CHECK_THAT(wl[0].at("reason").get<std::string>(),
                  Catch::StartsWith("least synapse memory: ") && Catch::Contains("against dense"));
   }
-  const auto c = spikechip(fmt::format("compile '{0}/m.nir' --dt 1 --set 'core.weight_layout=[dense, "
-                                       "compressed]' -o '{0}/m.scb'",
-                                       dir.string()));
+  const auto c =
+      spikechip(fmt::format("compile '{0}/m.nir' --dt 1 --set 'core.weight_layout=[dense, "
+                            "compressed]' -o '{0}/m.scb'",
+                            dir.string()));
   INFO(c.err);
   CHECK(c.exit_code == 0);
   CHECK_THAT(c.err, Catch::Contains("weights in -> if1: compressed (least synapse memory: "));
@@ -105,10 +109,10 @@ TEST_CASE("e2e weight layouts: N:M weights under nm; a network that fits no layo
   const auto j = run(dir, "[dense, nm]");
   for (const auto& p : j.at("weight_layouts")) CHECK(p.at("layout").get<std::string>() == "nm");
   // 1:4 is not met by 2:4 weights: alone, nm refuses them, naming the file and the layer.
-  const auto r = spikechip(fmt::format(
-      "run --model '{0}/m.nir' --dt 1 --input '{0}/x.npy' --set core.weight_layout=nm "
-      "--set core.nm_n=1 --out '{0}/o'",
-      dir.string()));
+  const auto r = spikechip(
+      fmt::format("run --model '{0}/m.nir' --dt 1 --input '{0}/x.npy' --set core.weight_layout=nm "
+                  "--set core.nm_n=1 --out '{0}/o'",
+                  dir.string()));
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains(dir.string() + "/m.nir: layer 'if1': the fc weights from "
                                                    "'in' (via fc1) are not 1:4 sparse"));

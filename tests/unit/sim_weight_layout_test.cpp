@@ -121,8 +121,7 @@ TEST_CASE("weight layouts: one FC spike under each layout, by hand", "[sim][timi
   }
 }
 
-TEST_CASE("weight layouts: an AU.FCNM row that is not N:M sparse is refused",
-          "[sim][layout]") {
+TEST_CASE("weight layouts: an AU.FCNM row that is not N:M sparse is refused", "[sim][layout]") {
   Net n;
   n.layers = {layer(1), layer(8)};
   Edge e;

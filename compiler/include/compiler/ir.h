@@ -51,7 +51,7 @@ struct Projection {
   // may differ from dense when the arch allows), and why, for the report.
   arch::WeightLayout layout = arch::WeightLayout::dense;
   std::string layout_reason;
-  std::string origin;         // NIR node names this projection came from ("conv1+pool1")
+  std::string origin;  // NIR node names this projection came from ("conv1+pool1")
 };
 
 enum class NeuronKind : uint8_t { input, lif, if_, li, cuba, cuba_li };
