@@ -134,10 +134,12 @@ Json quantisation(const LoadedModel& m) {
 
 Json weight_layouts(const LoadedModel& m) {
   Json a = Json::array();
-  if (!m.from_nir) return a;  // a loaded image records the layouts only in its AU.* opcodes
   const compiler::Network& net = m.compiled.net;
+  // A loaded image records the layouts only in its AU.* opcodes; a released IR none.
+  if (!m.from_nir || net.layers.empty()) return a;
   std::vector<uint64_t> layer_bits(net.layers.size(), 0);
-  for (const auto& s : m.compiled.mapping.segments) layer_bits[s.layer] += s.synapse_bits;
+  for (const auto& s : m.compiled.mapping.segments)
+    if (s.layer < layer_bits.size()) layer_bits[s.layer] += s.synapse_bits;
   for (size_t l = 1; l < net.layers.size(); ++l)
     for (const auto& p : net.layers[l].inputs)
       a.push_back({{"layer", net.layers[l].name},
