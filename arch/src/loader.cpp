@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "arch/energy.h"
+#include "arch/weight_layout.h"
 #include "isa/error.h"
 #include "schema.h"
 #include "suggest.h"
@@ -112,12 +113,18 @@ Value read_value(const FieldSpec& f, const YAML::Node& n, const Source& src, dou
       return s;
     }
     case ValueKind::choice_list: {
-      if (!n.IsSequence())
+      if (!n.IsSequence() && !n.IsScalar())
         fail(src, n.Mark(),
-             fmt::format("{}: expected a list of {}, got {}", key, detail::join(f.choices),
-                         detail::node_kind(n)));
+             fmt::format("{}: expected one of {} or a list of them, got {}", key,
+                         detail::join(f.choices), detail::node_kind(n)));
+      // A single name is a list of one.
+      std::vector<YAML::Node> given;
+      if (n.IsScalar())
+        given.push_back(n);
+      else
+        for (const auto& item : n) given.push_back(item);
       std::vector<std::string> items;
-      for (const auto& item : n) {
+      for (const auto& item : given) {
         if (!item.IsScalar() ||
             std::find(f.choices.begin(), f.choices.end(), item.Scalar()) == f.choices.end())
           fail(src, item.Mark(),
@@ -129,7 +136,8 @@ Value read_value(const FieldSpec& f, const YAML::Node& n, const Source& src, dou
           fail(src, item.Mark(), fmt::format("{}: '{}' listed twice", key, item.Scalar()));
         items.push_back(item.Scalar());
       }
-      if (items.empty()) fail(src, n.Mark(), key + ": expected at least one mode");
+      if (items.empty())
+        fail(src, n.Mark(), key + ": expected at least one of " + detail::join(f.choices));
       return items;
     }
   }
@@ -228,6 +236,17 @@ void apply(LoadState& st, const std::vector<Pending>& pending, const Source& src
       st.energy.technology_where = detail::where(src, p.value.Mark());
     }
   }
+  // N:M needs N < M; the error points at the last of the two this layer set (the other may
+  // come from a base preset).
+  const Pending* nm = nullptr;
+  for (const Pending& p : pending)
+    if (p.field->path == "core.nm_n" || p.field->path == "core.nm_m") nm = &p;
+  const CoreConfig& core = st.config.core;
+  if (nm != nullptr && core.nm_n >= core.nm_m)
+    fail(src, nm->value.Mark(),
+         fmt::format("{}: N:M sparsity keeps core.nm_n = {} of every core.nm_m = {} weights; "
+                     "expected core.nm_n < core.nm_m",
+                     nm->field->path, core.nm_n, core.nm_m));
 }
 
 std::string preset_text(const std::string& name) {
@@ -337,6 +356,12 @@ void check_consistency(const ArchConfig& c, const std::string& name) {
   if (core.weight_bits > core.synapse_word_bits)
     bad(fmt::format("core.weight_bits: {} is wider than core.synapse_word_bits ({})",
                     core.weight_bits, core.synapse_word_bits));
+  for (const WeightLayout l : core.weight_layouts)
+    if (entry_bits(l, core) > core.synapse_word_bits)
+      bad(
+          fmt::format("core.weight_layout: a {} entry ({} bits: weight and index) is wider than "
+                      "core.synapse_word_bits ({})",
+                      layout_name(l), entry_bits(l, core), core.synapse_word_bits));
   if (core.neurons % core.membrane_banks != 0 && core.membrane_banks > core.neurons)
     bad(fmt::format("core.membrane_banks: {} banks for {} neurons", core.membrane_banks,
                     core.neurons));

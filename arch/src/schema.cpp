@@ -88,34 +88,57 @@ FieldSpec choice_field(std::string path, std::string member,
   return f;
 }
 
-const std::vector<std::pair<std::string, AuMode>> kAuModes = {
-    {"fc", AuMode::fc},     {"conv", AuMode::conv},
-    {"ssc", AuMode::ssc},   {"ssc_strided", AuMode::ssc_strided},
-    {"pool", AuMode::pool}, {"elementwise", AuMode::elementwise}};
-
-FieldSpec au_modes_field() {
+// A list of enum values stored as a vector in the config (`acc` returns the vector).
+template <class E, class Acc>
+FieldSpec choice_list_field(std::string path, std::vector<std::pair<std::string, E>> names,
+                            std::string doc, Acc acc) {
   FieldSpec f;
-  f.path = "core.au_modes";
-  f.member = "core.au_modes";
+  f.path = path;
+  f.member = std::move(path);
   f.kind = ValueKind::choice_list;
-  f.doc =
-      "addressing modes the AU supports (fc dense, conv, ssc submanifold sparse conv, "
-      "ssc_strided, pool, elementwise)";
-  for (const auto& n : kAuModes) f.choices.push_back(n.first);
-  f.set = [](ArchConfig& c, const Value& v) {
-    c.core.au_modes.clear();
+  f.doc = std::move(doc);
+  for (const auto& n : names) f.choices.push_back(n.first);
+  f.set = [acc, names](ArchConfig& c, const Value& v) {
+    auto& out = acc(c);
+    out.clear();
     for (const auto& name : std::get<std::vector<std::string>>(v))
-      for (const auto& n : kAuModes)
-        if (n.first == name) c.core.au_modes.push_back(n.second);
+      for (const auto& n : names)
+        if (n.first == name) out.push_back(n.second);
   };
-  f.get = [](const ArchConfig& c) -> Value {
+  f.get = [acc, names](const ArchConfig& c) -> Value {
     std::vector<std::string> out;
-    for (AuMode m : c.core.au_modes)
-      for (const auto& n : kAuModes)
+    for (E m : acc(c))
+      for (const auto& n : names)
         if (n.second == m) out.push_back(n.first);
     return out;
   };
   return f;
+}
+
+FieldSpec au_modes_field() {
+  return choice_list_field<AuMode>(
+      "core.au_modes",
+      {{"fc", AuMode::fc},
+       {"conv", AuMode::conv},
+       {"ssc", AuMode::ssc},
+       {"ssc_strided", AuMode::ssc_strided},
+       {"pool", AuMode::pool},
+       {"elementwise", AuMode::elementwise}},
+      "addressing modes the AU supports (fc dense, conv, ssc submanifold sparse conv, "
+      "ssc_strided, pool, elementwise)",
+      [](auto& c) -> auto& { return c.core.au_modes; });
+}
+
+FieldSpec weight_layouts_field() {
+  return choice_list_field<WeightLayout>(
+      "core.weight_layout",
+      {{"dense", WeightLayout::dense},
+       {"compressed", WeightLayout::compressed},
+       {"nm", WeightLayout::nm}},
+      "weight layouts the synapse memory supports (one, or a list): dense rows, compressed "
+      "per-row (index, weight) lists, nm structured N:M; given several, the compiler picks per "
+      "fc projection the one needing the least memory (docs/simulator.md)",
+      [](auto& c) -> auto& { return c.core.weight_layouts; });
 }
 
 std::vector<FieldSpec> make_fields() {
@@ -166,11 +189,11 @@ std::vector<FieldSpec> make_fields() {
   CORE_UINT("synapse_word_bits", synapse_word_bits, Quantity::bits, 8, 1024,
             "weight memory word (a multiple of 8)");
   CORE_UINT("synapse_banks", synapse_banks, Quantity::count, 1, 64, "weight memory banks");
-  v.push_back(choice_field<WeightLayout>(
-      "core.weight_layout", "core.weight_layout",
-      {{"dense", WeightLayout::dense}, {"compressed", WeightLayout::compressed}},
-      "weight storage: dense rows or compressed sparse",
-      [](auto& c) -> auto& { return c.core.weight_layout; }));
+  v.push_back(weight_layouts_field());
+  CORE_UINT("nm_n", nm_n, Quantity::count, 1, 63,
+            "N:M layout: non-zero weights kept per group (fewer than core.nm_m)");
+  CORE_UINT("nm_m", nm_m, Quantity::count, 2, 64,
+            "N:M layout: consecutive positions of a weight row per group");
   CORE_UINT("membrane_banks", membrane_banks, Quantity::count, 1, 256, "membrane memory banks");
   CORE_UINT("membrane_ports", membrane_ports, Quantity::count, 1, 4,
             "accesses per membrane bank per cycle");

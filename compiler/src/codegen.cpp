@@ -17,6 +17,14 @@ namespace {
 isa::Opcode au_opcode(const Projection& p) {
   switch (p.kind) {
     case ProjectionKind::fc:
+      switch (p.layout) {
+        case arch::WeightLayout::dense:
+          return isa::Opcode::au_fc;
+        case arch::WeightLayout::compressed:
+          return isa::Opcode::au_fcz;
+        case arch::WeightLayout::nm:
+          return isa::Opcode::au_fcnm;
+      }
       return isa::Opcode::au_fc;
     case ProjectionKind::pool:
       return isa::Opcode::au_pool;

@@ -7,6 +7,7 @@
 
 #include "compiler/nir.h"
 #include "compiler/weight_blocks.h"
+#include "compiler/weight_layout.h"
 #include "isa/error.h"
 
 namespace compiler {
@@ -134,11 +135,6 @@ CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch,
   choose_input_fixed_point(imported, arch, opt, r);
   r.float_net = discretise(std::move(imported), path, opt);
   check_support(r.float_net, arch, path);
-  if (arch.core.weight_layout != arch::WeightLayout::dense)
-    r.warnings.push_back(fmt::format(
-        "arch '{}': core.weight_layout = compressed is not modelled yet: weights are stored, "
-        "read and costed as dense rows",
-        arch.name));
   r.net = opt.keep_float_net ? quantise(r.float_net, arch, &r.quant)
                              : quantise(std::move(r.float_net), arch, &r.quant);
   if (!opt.keep_float_net) r.float_net = Network{};
@@ -149,6 +145,7 @@ CompileResult compile_nir(const std::string& path, const arch::ArchConfig& arch,
           "layer '{}': {} of {} weights saturated at the {}-bit weight range (quantisation "
           "report in report.json); results will differ from the float model",
           q.layer, q.saturated, q.weights, arch.core.weight_bits));
+  choose_weight_layouts(r.net, arch, path);
   r.mapping = partition(r.net, arch);
   place(r.net, arch, r.mapping);
   r.code = codegen(r.net, arch, r.mapping, arch_hash);

@@ -9,7 +9,7 @@ const std::vector<std::string_view>& timing_only_arch_keys() {
       "clock",
       "barrier_latency",
       "host_latency",
-      "core.synapse_word_bits",
+      // not core.synapse_word_bits: compressed and N:M rows occupy whole words (partition)
       "core.synapse_banks",
       "core.membrane_banks",
       "core.membrane_ports",

@@ -11,6 +11,7 @@
 
 #include "compiler/mapping.h"
 #include "compiler/sparse_sites.h"
+#include "compiler/weight_layout.h"
 #include "isa/error.h"
 
 namespace compiler {
@@ -44,10 +45,17 @@ uint32_t fan_in(const Layer& l, const Network& net) {
   return n;
 }
 
+bool sparse_layout(const Projection& p) {
+  return p.kind == ProjectionKind::fc && p.layout != arch::WeightLayout::dense;
+}
+
+// Dense weights per unit of the projections stored dense (a sparse-layout fc projection's
+// memory depends on its weights: FcStorage).
 uint64_t weights_per_unit(const Layer& l, const std::vector<SourceRange>& sources, uint32_t unit) {
   uint64_t w = 0;
   for (size_t k = 0; k < l.inputs.size(); ++k) {
     const auto& p = l.inputs[k];
+    if (sparse_layout(p)) continue;
     switch (p.kind) {
       case ProjectionKind::fc:
         w += uint64_t{sources[k].size()} * unit;
@@ -138,6 +146,104 @@ std::vector<std::vector<SourceRange>> fan_in_slices(const Network& net, uint32_t
   return slices;
 }
 
+// One fan-in slice's synapse memory for the segment being cut: its dense projections cost the
+// same per unit, its sparse-layout fc projections what their weights need (FcStorage).
+struct SliceTally {
+  uint64_t fixed_bits_per_unit = 0;
+  uint64_t base_bits = 0;  // a segment with no per-unit weights stores one (the pool weight)
+  std::vector<FcStorage> sparse;
+  uint32_t units = 0;
+
+  void restart(uint32_t first_target) {
+    units = 0;
+    for (FcStorage& f : sparse) f.restart(first_target);
+  }
+  uint64_t bits() const {
+    uint64_t b = base_bits + fixed_bits_per_unit * units;
+    for (const FcStorage& f : sparse) b += f.bits();
+    return b;
+  }
+  // Bits with targets [t0, t1) (the next unit) added.
+  uint64_t bits_adding(uint32_t t0, uint32_t t1) const {
+    uint64_t b = base_bits + fixed_bits_per_unit * (units + 1);
+    for (const FcStorage& f : sparse) {
+      if (t1 == t0 + 1) {
+        b += f.bits_adding(t0);
+        continue;
+      }
+      FcStorage trial = f;
+      for (uint32_t t = t0; t < t1; ++t) trial.add(t);
+      b += trial.bits();
+    }
+    return b;
+  }
+  void add(uint32_t t0, uint32_t t1) {
+    ++units;
+    for (FcStorage& f : sparse)
+      for (uint32_t t = t0; t < t1; ++t) f.add(t);
+  }
+};
+
+struct Piece {
+  uint32_t u0 = 0, u1 = 0;
+  std::vector<uint64_t> bits;  // per slice
+};
+
+// Cuts a layer with sparse-layout projections into pieces of consecutive units, each as large
+// as the core's neurons and every slice's synapse memory allow (weights differ per unit, so
+// the pieces are cut greedily rather than evenly).
+std::vector<Piece> cut_by_memory(const Network& net, const Layer& layer,
+                                 const std::vector<std::vector<SourceRange>>& slices, uint32_t unit,
+                                 const arch::CoreConfig& core) {
+  const uint64_t cap_bits = core.synapse_memory_bytes * 8;
+  std::vector<SliceTally> tally(slices.size());
+  for (size_t sl = 0; sl < slices.size(); ++sl) {
+    const uint64_t wpu = weights_per_unit(layer, slices[sl], unit);
+    tally[sl].fixed_bits_per_unit = wpu * core.weight_bits;
+    for (size_t k = 0; k < layer.inputs.size(); ++k) {
+      const Projection& p = layer.inputs[k];
+      if (!sparse_layout(p)) continue;
+      tally[sl].sparse.emplace_back(p, net.layers[p.source].size, slices[sl][k].begin,
+                                    slices[sl][k].end, core);
+    }
+    if (wpu == 0 && tally[sl].sparse.empty()) tally[sl].base_bits = core.weight_bits;
+  }
+  const uint32_t units = layer.size / unit;
+  const uint32_t max_units = core.neurons / unit;
+  std::vector<Piece> pieces;
+  uint32_t u0 = 0;
+  for (SliceTally& t : tally) t.restart(0);
+  for (uint32_t u = 0; u < units; ++u) {
+    const uint32_t t0 = u * unit, t1 = t0 + unit;
+    bool fits = u - u0 < max_units;
+    for (const SliceTally& t : tally) fits = fits && t.bits_adding(t0, t1) <= cap_bits;
+    if (!fits && u == u0) {
+      uint64_t need = 0;
+      for (const SliceTally& t : tally) need = std::max(need, t.bits_adding(t0, t1));
+      throw isa::InputError(fmt::format(
+          "layer '{}' does not fit: {} {} needs {} bits of synapse memory under its weight "
+          "layouts, the core holds {} bits ({} bytes; short by {} bits)",
+          layer.name, unit == 1 ? "neuron" : "output channel", u, need, cap_bits,
+          core.synapse_memory_bytes, need - cap_bits));
+    }
+    if (!fits) {
+      Piece pc{u0, u, {}};
+      for (const SliceTally& t : tally) pc.bits.push_back(t.bits());
+      pieces.push_back(std::move(pc));
+      u0 = u;
+      for (SliceTally& t : tally) t.restart(t0);
+      --u;  // the unit again, alone in the new piece
+      continue;
+    }
+    for (SliceTally& t : tally) t.add(t0, t1);
+  }
+  if (u0 < units || pieces.empty()) {
+    Piece pc{u0, units, {}};
+    for (const SliceTally& t : tally) pc.bits.push_back(t.bits());
+    pieces.push_back(std::move(pc));
+  }
+  return pieces;
+}
 }  // namespace
 
 arch::MeshConfig smallest_mesh(uint32_t cores, arch::MeshConfig at_least) {
@@ -183,6 +289,25 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
           "layer '{}' does not fit: one output channel has {} neurons, the core holds {} "
           "(short by {})",
           layer.name, unit, core.neurons, unit - core.neurons));
+    const auto add_segments = [&](uint32_t u0, uint32_t u1, const std::vector<uint64_t>& bits) {
+      const auto owner = static_cast<uint32_t>(m.segments.size());
+      for (size_t sl = 0; sl < slices.size(); ++sl) {
+        SegmentPlan s;
+        s.layer = l;
+        s.begin = u0 * unit;
+        s.count = (u1 - u0) * unit;
+        s.synapse_bits = bits[sl];
+        s.sources = slices[sl];
+        s.partial = sl > 0;
+        s.owner = owner;
+        m.segments.push_back(std::move(s));
+      }
+    };
+    if (std::any_of(layer.inputs.begin(), layer.inputs.end(), sparse_layout)) {
+      for (const Piece& pc : cut_by_memory(net, layer, slices, unit, core))
+        add_segments(pc.u0, pc.u1, pc.bits);
+      continue;
+    }
     std::vector<uint64_t> wpu(slices.size());
     for (size_t k = 0; k < slices.size(); ++k) {
       wpu[k] = weights_per_unit(layer, slices[k], unit);
@@ -201,23 +326,16 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     for (uint32_t k = 0; k < pieces; ++k) {
       const uint32_t u0 = static_cast<uint32_t>(uint64_t{units} * k / pieces);
       const uint32_t u1 = static_cast<uint32_t>(uint64_t{units} * (k + 1) / pieces);
-      const auto owner = static_cast<uint32_t>(m.segments.size());
-      for (size_t sl = 0; sl < slices.size(); ++sl) {
-        SegmentPlan s;
-        s.layer = l;
-        s.begin = u0 * unit;
-        s.count = (u1 - u0) * unit;
-        s.weights = wpu[sl] * (u1 - u0) + (wpu[sl] == 0 ? 1 : 0);
-        s.sources = slices[sl];
-        s.partial = sl > 0;
-        s.owner = owner;
-        m.segments.push_back(std::move(s));
-      }
+      std::vector<uint64_t> bits;
+      for (size_t sl = 0; sl < slices.size(); ++sl)
+        bits.push_back((wpu[sl] * (u1 - u0) + (wpu[sl] == 0 ? 1 : 0)) * core.weight_bits);
+      add_segments(u0, u1, bits);
     }
   }
   // First-fit packing into logical cores.
+  const uint64_t cap_bits = core.synapse_memory_bytes * 8;
   struct CoreLoad {
-    uint64_t neurons = 0, weights = 0;
+    uint64_t neurons = 0, synapse_bits = 0;
     AxonSet axons;
   };
   std::vector<CoreLoad> cores;
@@ -228,10 +346,10 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
       auto& cl = cores[c];
       AxonSet merged = cl.axons;
       merged.insert(need.begin(), need.end());
-      if (cl.neurons + s.count <= core.neurons && cl.weights + s.weights <= weight_cap &&
+      if (cl.neurons + s.count <= core.neurons && cl.synapse_bits + s.synapse_bits <= cap_bits &&
           axon_count(merged) <= core.fan_in) {
         cl.neurons += s.count;
-        cl.weights += s.weights;
+        cl.synapse_bits += s.synapse_bits;
         cl.axons = std::move(merged);
         s.core = c;
         placed = true;
@@ -240,7 +358,7 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     if (!placed) {
       CoreLoad cl;
       cl.neurons = s.count;
-      cl.weights = s.weights;
+      cl.synapse_bits = s.synapse_bits;
       cl.axons = need;
       s.core = static_cast<uint32_t>(cores.size());
       cores.push_back(std::move(cl));

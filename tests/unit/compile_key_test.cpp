@@ -45,7 +45,6 @@ TEST_CASE("compile key: changing a timing-only key or energy leaves the image as
       {"clock", "250 MHz"},
       {"barrier_latency", "7"},
       {"host_latency", "3"},
-      {"core.synapse_word_bits", "128"},
       {"core.synapse_banks", "8"},
       {"core.membrane_banks", "2"},
       {"core.membrane_ports", "2"},

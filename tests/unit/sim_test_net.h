@@ -73,6 +73,8 @@ inline std::vector<int32_t> dense(const Net& n, const Edge& e) {
   const isa::ConvGeometry& g = e.geom;
   switch (e.au) {
     case isa::Opcode::au_fc:
+    case isa::Opcode::au_fcz:
+    case isa::Opcode::au_fcnm:
       for (uint32_t i = 0; i < ns; ++i)
         for (uint32_t j = 0; j < nd; ++j) m[i * nd + j] = e.weights[i * nd + j];
       break;
@@ -168,7 +170,7 @@ inline isa::ProgramImage build_image(const Net& n, uint32_t mesh_x = 1, uint32_t
       p.source_end = ns;
       p.weight_base = static_cast<uint32_t>(c.weights.size());
       p.geom = e.geom;
-      if (e.au == isa::Opcode::au_fc) {
+      if (isa::arms_fc(e.au)) {
         for (uint32_t i = 0; i < ns; ++i)
           for (uint32_t j = 0; j < sg.count; ++j)
             c.weights.push_back(e.weights[i * nd + sg.begin + j]);

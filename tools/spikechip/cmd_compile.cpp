@@ -7,6 +7,7 @@
 #include <iostream>
 #include <set>
 
+#include "arch/weight_layout.h"
 #include "cli.h"
 #include "compiler/nir.h"
 #include "inputs.h"
@@ -108,6 +109,13 @@ int run_compile(const std::vector<std::string>& args) {
                r.net.layers[l].name, fan_in, r.mapping.fan_in_slices[l],
                lm.arch.config.core.fan_in);
   }
+  // The weight layouts, when the arch offers a choice (or anything but dense).
+  const auto& layouts = lm.arch.config.core.weight_layouts;
+  if (layouts.size() > 1 || layouts.at(0) != arch::WeightLayout::dense)
+    for (size_t l = 1; l < r.net.layers.size(); ++l)
+      for (const auto& p : r.net.layers[l].inputs)
+        fmt::print(stderr, "  weights {} -> {}: {} ({})\n", r.net.layers[p.source].name,
+                   r.net.layers[l].name, arch::layout_name(p.layout), p.layout_reason);
   for (const auto& q : r.quant)
     fmt::print(
         stderr,

@@ -199,6 +199,7 @@ int run_golden(const std::vector<std::string>& args) {
   j["layers"] = cli::layer_counts(lm.image, stats, frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(lm.image, stats, frames.samples, frames.timesteps);
   j["quantisation"] = cli::quantisation(lm);
+  j["weight_layouts"] = cli::weight_layouts(lm);
   if (cmp) j["float_compare"] = cmp->report(predicted, labels);
   const uint64_t syn = stats.total_synaptic_events();
   j["sim"] = {{"wall_seconds", deterministic ? 0.0 : wall},

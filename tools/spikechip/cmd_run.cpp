@@ -106,6 +106,7 @@ int run_run(const std::vector<std::string>& args) {
           "{}: cannot write the trace there: folder {} does not exist", f, folder.string()));
   }
 
+  const cli::Json layouts = cli::weight_layouts(lm);  // read from the IR, released next
   if (!check_golden)
     lm.compiled.net = compiler::Network{};  // the simulator runs the image; the IR's mantissas
                                             // would stay beside its weights for nothing
@@ -146,6 +147,7 @@ int run_run(const std::vector<std::string>& args) {
   j["layers"] = cli::layer_counts(image, stats, frames.samples, frames.timesteps);
   j["sparsity"] = cli::sparsity(image, stats, frames.samples, frames.timesteps);
   j["quantisation"] = cli::quantisation(lm);
+  j["weight_layouts"] = layouts;
   if (check_golden) j["golden_check"] = {{"passed", true}, {"steps_checked", run.steps_checked}};
   j["sim"] = {
       {"wall_seconds", deterministic ? 0.0 : r.wall_seconds},

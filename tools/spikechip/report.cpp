@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "arch/weight_layout.h"
 #include "compiler/conventions.h"
 
 namespace cli {
@@ -128,6 +129,25 @@ Json quantisation(const LoadedModel& m) {
                  {"decay_error", r.decay_error}});
     if (!r.notes.empty()) a.back()["notes"] = r.notes;
   }
+  return a;
+}
+
+Json weight_layouts(const LoadedModel& m) {
+  Json a = Json::array();
+  const compiler::Network& net = m.compiled.net;
+  // A loaded image records the layouts only in its AU.* opcodes; a released IR none.
+  if (!m.from_nir || net.layers.empty()) return a;
+  std::vector<uint64_t> layer_bits(net.layers.size(), 0);
+  for (const auto& s : m.compiled.mapping.segments)
+    if (s.layer < layer_bits.size()) layer_bits[s.layer] += s.synapse_bits;
+  for (size_t l = 1; l < net.layers.size(); ++l)
+    for (const auto& p : net.layers[l].inputs)
+      a.push_back({{"layer", net.layers[l].name},
+                   {"source", net.layers[p.source].name},
+                   {"via", p.origin},
+                   {"layout", std::string(arch::layout_name(p.layout))},
+                   {"reason", p.layout_reason},
+                   {"layer_synapse_bytes", (layer_bits[l] + 7) / 8}});
   return a;
 }
 

@@ -24,6 +24,9 @@ Json sparsity(const isa::ProgramImage& image, const compiler::ExecStats& stats, 
               uint64_t timesteps);
 // The input's fixed point on the workload (first, "input": true), then every layer's.
 Json quantisation(const LoadedModel& m);
+// Per projection (compiled from NIR): the weight layout the compiler chose and why, and its
+// layer's synapse memory over all its segments (empty for a loaded program image).
+Json weight_layouts(const LoadedModel& m);
 // What the model ran with: profile, dt, discretisation, reset, spike comparison, input fixed
 // point (a .scb: only what its image records).
 Json conventions(const LoadedModel& m);

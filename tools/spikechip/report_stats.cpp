@@ -199,9 +199,7 @@ NetFacts net_facts(const isa::ProgramImage& image, const arch::ArchConfig& arch)
   for (const isa::CoreProgram& core : image.cores) {
     std::set<uint32_t> armed;
     for (const isa::Instr& in : core.code) {
-      const bool au = in.op == isa::Opcode::au_fc || in.op == isa::Opcode::au_conv ||
-                      in.op == isa::Opcode::au_ssc || in.op == isa::Opcode::au_sscs ||
-                      in.op == isa::Opcode::au_pool || in.op == isa::Opcode::au_elt;
+      const bool au = isa::arms_projection(in.op);
       if (!au || in.a >= core.projections.size() || !armed.insert(in.a).second) continue;
       const isa::Projection& p = core.projections[in.a];
       const isa::Segment& seg = core.segments.at(p.segment);
@@ -217,7 +215,7 @@ NetFacts net_facts(const isa::ProgramImage& image, const arch::ArchConfig& arch)
           f.zero_weights[l] += core.weights[p.weight_base + k] == 0;
       }
       const isa::ConvGeometry& g = p.geom;
-      if (in.op == isa::Opcode::au_fc) {
+      if (isa::arms_fc(in.op)) {
         const uint64_t n =
             p.source_end > p.source_begin ? p.source_end - p.source_begin : p.source_neurons;
         f.dense_connections[l] += n * seg.neuron_count;

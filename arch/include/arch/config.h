@@ -13,7 +13,10 @@ namespace arch {
 enum class AuMode : uint8_t { fc, conv, ssc, ssc_strided, pool, elementwise };
 enum class NocFidelity : uint8_t { reservation, flit };
 enum class NeuronUpdatePolicy : uint8_t { dense_sweep, active_only };
-enum class WeightLayout : uint8_t { dense, compressed };
+// How a projection's weights sit in the synapse memory (docs/simulator.md, "Weight layouts"):
+// dense rows (every position), compressed (per-row lists of (index, weight) entries, as Loihi),
+// or N:M structured (each group of M positions of a row keeps N (index, weight) slots).
+enum class WeightLayout : uint8_t { dense, compressed, nm };
 // How the compiler maps float parameters to the neuron unit's integers (compiler/quantise.cpp):
 // per-layer power-of-two scales chosen for resolution, or the fixed-point mapping of the NIR
 // repository's Lava script (Loihi's: weights x 256 << 6, thresholds x 131071 >> 9 << 6, decays
@@ -32,7 +35,11 @@ struct CoreConfig {
   uint32_t weight_bits = 8;                  // signed weight precision
   uint32_t synapse_word_bits = 64;           // weight memory word
   uint32_t synapse_banks = 4;
-  WeightLayout weight_layout = WeightLayout::dense;
+  // The layouts the synapse memory supports; the compiler picks one per projection
+  // (compiler/weight_layout.h). In the YAML order, which breaks ties.
+  std::vector<WeightLayout> weight_layouts = {WeightLayout::dense};
+  uint32_t nm_n = 2;                         // N:M layout: N weights kept per group...
+  uint32_t nm_m = 4;                         // ...of M consecutive positions of a row
   uint32_t membrane_banks = 8;
   uint32_t membrane_ports = 1;               // ports per bank (accesses per bank per cycle)
   uint32_t membrane_word_bits = 32;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/config.h"
 #include "compiler/stored_matrix.h"
 #include "isa/arith.h"
 #include "isa/program.h"
@@ -46,7 +47,11 @@ struct Projection {
   // large FC layers, whose positions are mostly zeros).
   std::vector<int16_t> qweight;
   uint32_t weight_shift = 0;  // exponent: a mantissa w adds w << weight_shift
-  std::string origin;         // NIR node names this projection came from ("conv1+pool1")
+  // How the synapse memory stores it (choose_weight_layouts, after quantise; fc projections
+  // may differ from dense when the arch allows), and why, for the report.
+  arch::WeightLayout layout = arch::WeightLayout::dense;
+  std::string layout_reason;
+  std::string origin;  // NIR node names this projection came from ("conv1+pool1")
 };
 
 enum class NeuronKind : uint8_t { input, lif, if_, li, cuba, cuba_li };

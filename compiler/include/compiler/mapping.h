@@ -22,7 +22,7 @@ struct SourceRange {
 struct SegmentPlan {
   uint32_t layer = 0;
   uint32_t begin = 0, count = 0;  // neurons [begin, begin+count) of the layer
-  uint64_t weights = 0;           // weight words it needs
+  uint64_t synapse_bits = 0;      // synapse memory it needs (its projections' layouts)
   uint32_t core = 0;              // logical core (partition), then mesh index (place)
   // Per input projection of the layer (Layer::inputs order): the source neurons this segment
   // takes. The whole source layer unless the layer's fan-in is split across cores.

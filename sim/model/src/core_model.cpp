@@ -108,13 +108,23 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
   }
   // The AU mode of each projection is the AU.* instruction that arms it.
   std::vector<int> mode(prog_.projections.size(), -1);
+  std::vector<arch::WeightLayout> layout(prog_.projections.size(), arch::WeightLayout::dense);
   for (size_t k = 0; k < prog_.code.size(); ++k) {
     const isa::Instr& in = prog_.code[k];
     if (!isa::find_instr(in.op)) throw bad(fmt::format("instruction {}: unknown opcode", k));
     arch::AuMode m;
+    arch::WeightLayout l = arch::WeightLayout::dense;
     switch (in.op) {
       case isa::Opcode::au_fc:
         m = arch::AuMode::fc;
+        break;
+      case isa::Opcode::au_fcz:
+        m = arch::AuMode::fc;
+        l = arch::WeightLayout::compressed;
+        break;
+      case isa::Opcode::au_fcnm:
+        m = arch::AuMode::fc;
+        l = arch::WeightLayout::nm;
         break;
       case isa::Opcode::au_conv:
         m = arch::AuMode::conv;
@@ -171,9 +181,10 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
     }
     if (in.a >= prog_.projections.size())
       throw bad(fmt::format("instruction {}: projection {} does not exist", k, in.a));
-    if (mode[in.a] >= 0 && mode[in.a] != static_cast<int>(m))
+    if (mode[in.a] >= 0 && (mode[in.a] != static_cast<int>(m) || layout[in.a] != l))
       throw bad(fmt::format("projection {} armed with two AU modes", in.a));
     mode[in.a] = static_cast<int>(m);
+    layout[in.a] = l;
   }
   projections_.resize(prog_.projections.size());
   for (size_t k = 0; k < prog_.projections.size(); ++k) {
@@ -187,6 +198,7 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
     const isa::Segment& seg = prog_.segments[p.segment];
     ProjectionRt& r = projections_[k];
     r.mode = static_cast<arch::AuMode>(mode[k]);
+    r.layout = layout[k];
     r.p = &p;
     r.segment = p.segment;
     r.layer = seg.layer;
@@ -234,7 +246,28 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
     if (uint64_t{p.weight_base} + weights_needed > prog_.weights.size())
       throw bad(fmt::format("projection {}: weights [{}, {}) exceed the {} stored weights", k,
                             p.weight_base, p.weight_base + weights_needed, prog_.weights.size()));
+    if (r.layout == arch::WeightLayout::nm) check_nm_rows(k);
     by_source_[p.source_layer].push_back(static_cast<uint32_t>(k));
+  }
+}
+
+// An AU.FCNM row stores N entries per group of M neurons: an image whose rows hold more
+// non-zero weights in a group than that was not compiled for this arch.
+void CoreModel::check_nm_rows(size_t k) const {
+  const ProjectionRt& r = projections_[k];
+  const uint32_t n = weight_mem_.core().nm_n, m = weight_mem_.core().nm_m;
+  for (uint32_t i = r.p->source_begin; i < r.p->source_end; ++i) {
+    const int16_t* w =
+        prog_.weights.data() + r.p->weight_base + uint64_t{i - r.p->source_begin} * r.n;
+    uint32_t in_group = 0;
+    for (uint32_t j = 0; j < r.n; ++j) {
+      if (j == 0 || (r.neuron_begin + j) % m == 0) in_group = 0;
+      if (w[j] != 0 && ++in_group > n)
+        throw isa::InputError(fmt::format(
+            "program image: core {}: projection {} (AU.FCNM): row {} has more than core.nm_n = "
+            "{} non-zero weights in the group of {} holding neuron {}",
+            prog_.core, k, i, n, m, r.neuron_begin + j));
+    }
   }
 }
 
@@ -368,8 +401,9 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
   return std::max(base, mem_cycles);
 }
 
-// Source neuron i reads weight row i and touches every neuron of the segment: the AU walks
-// every position; the work below is per non-zero weight (NonzeroRows). Returns the burst's
+// Source neuron i reads weight row i and touches every neuron of the segment: the AU walks the
+// row's stored entries (every position in the dense layout; WeightMemory::row_read); the work
+// below is per non-zero weight (NonzeroRows). Returns the burst's
 // membrane cycles, measured the first time the row is used (the burst is the row's accesses
 // alone, at the projection's fixed base, so they never change).
 uint64_t CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
@@ -379,10 +413,11 @@ uint64_t CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t pa
   const int16_t* w = prog_.weights.data() + row;
   const uint32_t sh = pr.p->weight_shift;  // weight exponent: a mantissa w adds w << sh
   NonzeroRows::Row& r = pr.nonzero.row(i, w, n);
-  b.addresses += n;
-  b.words += weight_mem_.words(row, n);
+  const RowRead read = weight_mem_.row_read(pr.layout, row, pr.neuron_begin, n, r.count);
+  b.addresses += read.entries;
+  b.words += read.words;
   b.nonzero += r.count;
-  b.zero += n - r.count;
+  b.zero += read.entries - r.count;
   if (r.accumulate_dense()) {
     add_dense_row(acc, w, n, sh, payload);
     return r.membrane_cycles;
@@ -550,6 +585,8 @@ bool CoreModel::run_to_barrier(uint64_t start, PhaseTraffic& traffic,
         break;
       }
       case isa::Opcode::au_fc:
+      case isa::Opcode::au_fcz:
+      case isa::Opcode::au_fcnm:
       case isa::Opcode::au_conv:
       case isa::Opcode::au_pool:
       case isa::Opcode::au_elt:

@@ -15,17 +15,7 @@ bool is_sparse(isa::Opcode op) {
 }
 
 bool is_au(isa::Opcode op) {
-  switch (op) {
-    case isa::Opcode::au_fc:
-    case isa::Opcode::au_conv:
-    case isa::Opcode::au_pool:
-    case isa::Opcode::au_elt:
-    case isa::Opcode::au_ssc:
-    case isa::Opcode::au_sscs:
-      return true;
-    default:
-      return false;
-  }
+  return isa::arms_projection(op);
 }
 
 struct Grid {

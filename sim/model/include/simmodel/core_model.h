@@ -117,6 +117,7 @@ class CoreModel {
   };
   struct ProjectionRt {
     arch::AuMode mode = arch::AuMode::fc;
+    arch::WeightLayout layout = arch::WeightLayout::dense;  // fc: AU.FC, AU.FCZ or AU.FCNM
     const isa::Projection* p = nullptr;
     uint32_t segment = 0, layer = 0;
     uint32_t neuron_begin = 0, n = 0, membrane_base = 0;
@@ -148,6 +149,7 @@ class CoreModel {
                             uint32_t out_n, std::vector<AxisTap>& taps);
 
   void validate_and_index(const isa::ProgramImage& image);
+  void check_nm_rows(size_t projection) const;
   uint64_t integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b);
   uint64_t integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
                         Burst& b);

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "arch/config.h"
+#include "arch/weight_layout.h"
 #include "isa/cost.h"
 
 namespace sim {
@@ -26,6 +27,12 @@ class AddressingUnit {
   uint64_t per_cycle_;
 };
 
+// What one spike's read of an fc weight row costs the AU and the weight memory.
+struct RowRead {
+  uint64_t entries = 0;  // (neuron, weight) addresses the AU issues: stored entries read
+  uint64_t words = 0;    // weight-memory words read
+};
+
 // Weight SRAM: words of synapse_word_bits holding word_bits / weight_bits weights; consecutive
 // words sit in consecutive banks, so `banks` words are read per cycle.
 class WeightMemory {
@@ -34,7 +41,8 @@ class WeightMemory {
       : weights_per_word_(c.weight_bits == 0 || c.synapse_word_bits < c.weight_bits
                               ? 1
                               : c.synapse_word_bits / c.weight_bits),
-        banks_(c.synapse_banks == 0 ? 1 : c.synapse_banks) {}
+        banks_(c.synapse_banks == 0 ? 1 : c.synapse_banks),
+        core_(c) {}
   // Words holding weights [first, first + count).
   uint64_t words(uint64_t first, uint64_t count) const {
     if (count == 0) return 0;
@@ -42,10 +50,23 @@ class WeightMemory {
   }
   uint64_t cycles(uint64_t words) const { return ceil_div(words, banks_); }
   uint32_t weights_per_word() const { return weights_per_word_; }
+  const arch::CoreConfig& core() const { return core_; }
+
+  // A spike's read of an fc row under `layout` (arch/weight_layout.h): n target positions from
+  // target `first_target` of the layer, `nonzero` of them non-zero; a dense row's weights start
+  // at weight index `first_weight`. Dense reads every position; compressed and N:M read their
+  // stored entries, in whole words.
+  RowRead row_read(arch::WeightLayout layout, uint64_t first_weight, uint64_t first_target,
+                   uint64_t n, uint64_t nonzero) const {
+    if (layout == arch::WeightLayout::dense) return {n, words(first_weight, n)};
+    const uint64_t entries = arch::row_entries(layout, core_, first_target, n, nonzero);
+    return {entries, arch::row_words(layout, core_, entries)};
+  }
 
  private:
   uint32_t weights_per_word_;
   uint32_t banks_;
+  arch::CoreConfig core_;  // the layouts' entry widths and N:M groups
 };
 
 // n_pe accumulate-only adders; a graded payload p costs popcount(p) adds (shift-add).
