@@ -23,6 +23,7 @@
 #include "simmodel/counters.h"
 #include "simmodel/noc_calendar.h"
 #include "simmodel/noc_multicast_tree.h"
+#include "simmodel/noc_unicast.h"
 #include "simmodel/trace.h"
 
 namespace sim {
@@ -75,6 +76,10 @@ class Noc {
   }
   uint32_t flits_per_packet() const { return flits_; }
   uint64_t packet_cycles() const { return packet_cycles_; }
+  uint64_t flit_cycles() const { return flit_cycles_; }
+  uint64_t router_latency() const { return latency_; }
+  uint32_t mesh_x() const { return mesh_x_; }
+  uint32_t mesh_y() const { return mesh_y_; }
 
   NocCounters counters;
   // The timeline sink (nullptr: not traced): told of every output port reservation.
@@ -94,11 +99,15 @@ std::unique_ptr<Noc> make_noc(const arch::ArchConfig& a);
 // Exact FCFS per port in (ready cycle, creation order); cost O(1) per router hop and delivery:
 // hop events sit in a calendar queue (every hop lands later than the one that created it) and a
 // packet walks its precomputed multicast tree (docs/performance.md, "reservation NoC").
+// A phase of unicast packets only (no multicast) is scheduled port by port instead
+// (UnicastSchedule), with the same result; traced phases always take the event path.
 class ReservationNoc final : public Noc {
  public:
   explicit ReservationNoc(const arch::ArchConfig& a);
   void route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
              DeliverySink& sink) override;
+  // Tests: route every phase by hop events (the reference for the unicast schedule).
+  void set_events_only(bool on) { events_only_ = on; }
 
  private:
   enum class EventKind : uint32_t { hop, deliver_local, deliver_host };
@@ -126,6 +135,8 @@ class ReservationNoc final : public Noc {
   MulticastTrees trees_;
   std::vector<SpanTree> span_trees_;  // [dest_begin]
   CalendarQueue<Event> events_;
+  UnicastSchedule unicast_;
+  bool events_only_ = false;
 };
 
 }  // namespace sim
