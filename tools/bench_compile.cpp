@@ -115,9 +115,8 @@ compiler::nir::Graph sanafe_fc(const std::vector<int64_t>& sizes) {
 std::vector<hsize_t> h5py_chunk(std::vector<hsize_t> shape, size_t type_size) {
   double bytes = double(type_size);
   for (hsize_t& s : shape) bytes *= double(s == 0 ? (s = 1024) : s);
-  const double target =
-      std::clamp(16 * 1024 * std::pow(2.0, std::log10(bytes / (1024 * 1024))), 8 * 1024.0,
-                 1024 * 1024.0);
+  const double target = std::clamp(16 * 1024 * std::pow(2.0, std::log10(bytes / (1024 * 1024))),
+                                   8 * 1024.0, 1024 * 1024.0);
   for (size_t idx = 0;; ++idx) {
     double n = double(type_size);
     for (hsize_t c : shape) n *= double(c);
@@ -144,8 +143,7 @@ void copy_as_nir_write_gzip(const std::string& from, const std::string& to) {
       H5Gclose(H5Gcreate2(out, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       return 0;
     }
-    const hid_t d = H5Dopen2(in, name, H5P_DEFAULT), type = H5Dget_type(d),
-                space = H5Dget_space(d);
+    const hid_t d = H5Dopen2(in, name, H5P_DEFAULT), type = H5Dget_type(d), space = H5Dget_space(d);
     const H5T_class_t cls = H5Tget_class(type);
     const int rank = H5Sget_simple_extent_ndims(space);
     herr_t status = 0;
@@ -245,8 +243,14 @@ int main(int argc, char** argv) {
       {"fc 1e7", [] { return fc_network(2236); }},
       {"conv 1e7", [] { return conv_network(32, 32); }},
       // The 6.3 M-synapse SANA-FE network, from a plain file and from its nir.write twin.
-      {"sanafe-fc 6.3e6", [] { return sanafe_fc({1024, 4096, 4096, 1024}); }},
-      {"sanafe-fc 6.3e6 gzip", [] { return sanafe_fc({1024, 4096, 4096, 1024}); }},
+      {"sanafe-fc 6.3e6",
+       [] {
+         return sanafe_fc({1024, 4096, 4096, 1024});
+       }},
+      {"sanafe-fc 6.3e6 gzip",
+       [] {
+         return sanafe_fc({1024, 4096, 4096, 1024});
+       }},
   };
   const auto arch = arch::load_arch("", kBenchChip);
   compiler::CompileOptions opt;

@@ -314,7 +314,8 @@ TEST_CASE("reservation NoC: the unicast schedule is the event path's, delivery f
         uint64_t t = start + std::uniform_int_distribution<uint64_t>(0, spread)(rng);
         const uint32_t spikes = std::uniform_int_distribution<uint32_t>(0, 6)(rng);
         for (uint32_t k = 0; k < spikes; ++k)
-          for (uint32_t c = 0; c < dests.size(); ++c) ph.injections.push_back({t++, s, begin + c, 1});
+          for (uint32_t c = 0; c < dests.size(); ++c)
+            ph.injections.push_back({t++, s, begin + c, 1});
       }
       std::stable_sort(
           ph.injections.begin(), ph.injections.end(),

@@ -81,10 +81,10 @@ void UnicastSchedule::serve(uint32_t port, std::vector<uint64_t>& port_free,
     }
     counters.link_traversals += flits;
     const Packet& pk = packets_[a.packet];
-    Port q = pk.dest_x > nx   ? kEast
-             : pk.dest_x < nx ? kWest
-             : pk.dest_y > ny ? kNorth
-             : pk.dest_y < ny ? kSouth
+    Port q = pk.dest_x > nx        ? kEast
+             : pk.dest_x < nx      ? kWest
+             : pk.dest_y > ny      ? kNorth
+             : pk.dest_y < ny      ? kSouth
              : pk.endpoint == host ? kHost
                                    : kLocal;
     append(next * kPorts + q, port, {depart + flit, a.packet, a.hop + 1});
