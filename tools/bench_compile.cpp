@@ -158,8 +158,8 @@ void copy_as_nir_write_gzip(const std::string& from, const std::string& to) {
       H5Pset_chunk(dcpl, rank, chunk.data());
       H5Pset_deflate(dcpl, 4);
       const hid_t o = H5Dcreate2(out, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-      status = std::min(H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()),
-                        H5Dwrite(o, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()));
+      status = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());  // then write
+      if (status >= 0) status = H5Dwrite(o, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
       H5Dclose(o);
       H5Pclose(dcpl);
     } else {
