@@ -2,14 +2,17 @@
 // and 10^7 synapses and times compiler::compile_nir on them (NIR read, import, discretise,
 // quantise, partition, place, codegen), median of N runs (steady_clock).
 //   bench_compile [--csv FILE] [--repeats N] [--max-synapses S] [--only NAME]
+// "... gzip" rows compile the same network from a copy whose arrays are stored as NIR's Python
+// writer stores them (h5py create_dataset(compression="gzip"): h5py's chunk guess, deflate 4).
 // Synapses = (source, target) pairs of every projection of the compiled IR (fc: in x out;
 // conv: out sites x in channels per group x kernel taps; pool: out sites x taps).
 #include <fmt/core.h>
-
+#include <hdf5.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -83,6 +86,96 @@ compiler::nir::Graph conv_network(int64_t s, int64_t c) {
   return g;
 }
 
+// SANA-FE's generated FC network (tools/bench's sanafe suite): integer weights -7..7 without
+// zero at density 0.25, IF neurons with threshold 16.
+compiler::nir::Graph sanafe_fc(const std::vector<int64_t>& sizes) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> mag(1, 7);
+  std::bernoulli_distribution keep(0.25), negative(0.5);
+  compiler::nir::Graph g;
+  g.nodes.push_back(b::input("in", {sizes[0]}));
+  std::vector<std::string> chain{"in"};
+  for (size_t l = 1; l < sizes.size(); ++l) {
+    std::vector<double> w(size_t(sizes[l] * sizes[l - 1]), 0.0);
+    for (double& x : w)
+      if (keep(rng)) x = negative(rng) ? -mag(rng) : mag(rng);
+    const std::string fc = fmt::format("fc{}", l), n = fc + ".n";
+    g.nodes.push_back(b::linear(fc, sizes[l], sizes[l - 1], std::move(w)));
+    g.nodes.push_back(b::if_neuron(n, {sizes[l]}, 1.0, 16));
+    chain.insert(chain.end(), {fc, n});
+  }
+  g.nodes.push_back(b::output("out", {sizes.back()}));
+  chain.push_back("out");
+  b::chain(g, chain);
+  return g;
+}
+
+// h5py's chunk guess (h5py/_hl/filters.py, guess_chunk): halve the dimensions in turn until
+// the chunk is near a target growing with the dataset (16 KiB * 2^log10(MiB), 8 KiB..1 MiB).
+std::vector<hsize_t> h5py_chunk(std::vector<hsize_t> shape, size_t type_size) {
+  double bytes = double(type_size);
+  for (hsize_t& s : shape) bytes *= double(s == 0 ? (s = 1024) : s);
+  const double target = std::clamp(16 * 1024 * std::pow(2.0, std::log10(bytes / (1024 * 1024))),
+                                   8 * 1024.0, 1024 * 1024.0);
+  for (size_t idx = 0;; ++idx) {
+    double n = double(type_size);
+    for (hsize_t c : shape) n *= double(c);
+    if ((n < target || std::abs(n - target) / target < 0.5) && n < 1024 * 1024) break;
+    if (n == double(type_size)) break;
+    hsize_t& c = shape[idx % shape.size()];
+    c = (c + 1) / 2;
+  }
+  return shape;
+}
+
+// Copies the NIR file `from` to `to`, every numeric array of rank >= 1 chunked and deflated as
+// nir.write stores it; everything else (strings, scalars, groups) as it is.
+void copy_as_nir_write_gzip(const std::string& from, const std::string& to) {
+  struct Files {
+    hid_t in, out;
+  } f{H5Fopen(from.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT),
+      H5Fcreate(to.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)};
+  if (f.in < 0 || f.out < 0) throw std::runtime_error("cannot open " + from + " or " + to);
+  const auto visit = [](hid_t in, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+    const hid_t out = static_cast<Files*>(data)->out;
+    if (std::string(name) == ".") return 0;
+    if (info->type == H5O_TYPE_GROUP) {
+      H5Gclose(H5Gcreate2(out, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+      return 0;
+    }
+    const hid_t d = H5Dopen2(in, name, H5P_DEFAULT), type = H5Dget_type(d), space = H5Dget_space(d);
+    const H5T_class_t cls = H5Tget_class(type);
+    const int rank = H5Sget_simple_extent_ndims(space);
+    herr_t status = 0;
+    if ((cls == H5T_FLOAT || cls == H5T_INTEGER) && rank >= 1 &&
+        H5Sget_simple_extent_npoints(space) > 0) {
+      std::vector<hsize_t> dims(static_cast<size_t>(rank));
+      H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+      const size_t size = H5Tget_size(type);
+      std::vector<char> buf(size_t(H5Sget_simple_extent_npoints(space)) * size);
+      const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+      const std::vector<hsize_t> chunk = h5py_chunk(dims, size);
+      H5Pset_chunk(dcpl, rank, chunk.data());
+      H5Pset_deflate(dcpl, 4);
+      const hid_t o = H5Dcreate2(out, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+      status = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());  // then write
+      if (status >= 0) status = H5Dwrite(o, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
+      H5Dclose(o);
+      H5Pclose(dcpl);
+    } else {
+      status = H5Ocopy(in, name, out, name, H5P_DEFAULT, H5P_DEFAULT);
+    }
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Dclose(d);
+    return status;
+  };
+  const herr_t status = H5Ovisit2(f.in, H5_INDEX_NAME, H5_ITER_INC, visit, &f, H5O_INFO_BASIC);
+  H5Fclose(f.in);
+  H5Fclose(f.out);
+  if (status < 0) throw std::runtime_error("cannot copy " + from + " to " + to);
+}
+
 uint64_t synapses(const compiler::Network& net) {
   uint64_t n = 0;
   for (const auto& l : net.layers)
@@ -149,6 +242,15 @@ int main(int argc, char** argv) {
       {"conv 1e6", [] { return conv_network(32, 10); }},
       {"fc 1e7", [] { return fc_network(2236); }},
       {"conv 1e7", [] { return conv_network(32, 32); }},
+      // The 6.3 M-synapse SANA-FE network, from a plain file and from its nir.write twin.
+      {"sanafe-fc 6.3e6",
+       [] {
+         return sanafe_fc({1024, 4096, 4096, 1024});
+       }},
+      {"sanafe-fc 6.3e6 gzip",
+       [] {
+         return sanafe_fc({1024, 4096, 4096, 1024});
+       }},
   };
   const auto arch = arch::load_arch("", kBenchChip);
   compiler::CompileOptions opt;
@@ -156,13 +258,18 @@ int main(int argc, char** argv) {
   const fs::path dir = fs::temp_directory_path() / fmt::format("bench_compile-{}", ::getpid());
   fs::create_directories(dir);
   std::vector<Row> rows;
-  fmt::print("{:<10} {:>12} {:>7} {:>6} {:>10} {:>14}\n", "network", "synapses", "layers", "cores",
+  fmt::print("{:<20} {:>12} {:>7} {:>6} {:>10} {:>14}\n", "network", "synapses", "layers", "cores",
              "seconds", "synapses/s");
   for (const auto& [name, make] : cases) {
     const double approx = std::atof(name.substr(name.find(' ') + 1).c_str());
     if (approx > max_synapses || (!only.empty() && name != only)) continue;
-    const std::string path = (dir / "net.nir").string();
+    std::string path = (dir / "net.nir").string();
     compiler::nir::write_file(make(), path);
+    if (name.ends_with(" gzip")) {
+      copy_as_nir_write_gzip(path, (dir / "net-gzip.nir").string());
+      path = (dir / "net-gzip.nir").string();
+    }
+    opt.dt = name.starts_with("sanafe") ? 1.0 : 1e-4;  // IF neurons: r = 1 per step
     std::vector<double> times;
     Row row;
     row.name = name;
@@ -176,7 +283,7 @@ int main(int argc, char** argv) {
     }
     std::sort(times.begin(), times.end());
     row.seconds = times[times.size() / 2];
-    fmt::print("{:<10} {:>12} {:>7} {:>6} {:>10.4f} {:>14.4g}\n", row.name, row.synapses,
+    fmt::print("{:<20} {:>12} {:>7} {:>6} {:>10.4f} {:>14.4g}\n", row.name, row.synapses,
                row.layers, row.cores, row.seconds, double(row.synapses) / row.seconds);
     std::fflush(stdout);
     rows.push_back(row);

@@ -81,4 +81,11 @@ std::string last_error();
 // A variable-length UTF-8 C string type for memory (caller owns it).
 Id vlen_utf8_type();
 
+// Access properties for reading `dataset` in blocks of whole rows (first dimension): a chunk
+// cache holding one row of chunks (every chunk a block of rows touches, capped at 256 MiB), so
+// that each compressed chunk is inflated once however many row blocks it spans. HDF5's default
+// cache (1 MiB) holds a few of them: nir.write's 128x128 chunks of a 4096-column matrix were
+// inflated anew for each 1 MiB row block. Default properties for an unchunked dataset.
+Id row_block_access(hid_t dataset);
+
 }  // namespace compiler::nir::h5

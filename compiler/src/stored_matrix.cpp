@@ -21,6 +21,10 @@ RowReader::RowReader(const StoredMatrix& m) : m_(m), h_(std::make_unique<Handles
   if (!h_->file.valid()) fail("cannot reopen the file to read the weights");
   h_->dataset = h5::dataset(H5Dopen2(h_->file.get(), m.dataset.c_str(), H5P_DEFAULT));
   if (!h_->dataset.valid()) fail("cannot reopen the dataset");
+  // Once more with a chunk cache for row blocks (a compressed chunk inflated once).
+  const h5::Id access = h5::row_block_access(h_->dataset.get());
+  h_->dataset = h5::dataset(H5Dopen2(h_->file.get(), m.dataset.c_str(), access.get()));
+  if (!h_->dataset.valid()) fail("cannot reopen the dataset");
   h_->file_space = h5::space(H5Dget_space(h_->dataset.get()));
   const int rank = H5Sget_simple_extent_ndims(h_->file_space.get());
   if (rank < 1) fail("has no rows (the file changed since it was read)");
@@ -43,7 +47,9 @@ void RowReader::read(uint64_t begin, uint64_t end, double* out) {
   start[0] = begin;
   count[0] = end - begin;
   const hsize_t n = (end - begin) * m_.cols;
-  h5::Id mem = h5::space(H5Screate_simple(1, &n, nullptr));
+  // The memory space has the hyperslab's shape: HDF5 then copies whole chunk rows instead of
+  // mapping every element between differently shaped selections (perf on a chunked file).
+  h5::Id mem = h5::space(H5Screate_simple(rank, count.data(), nullptr));
   if (H5Sselect_hyperslab(h_->file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                           nullptr) < 0 ||
       H5Dread(h_->dataset.get(), H5T_NATIVE_DOUBLE, mem.get(), h_->file_space.get(), H5P_DEFAULT,

@@ -122,6 +122,11 @@ std::vector<Workload> make_suite(const std::string& suite, bool quick,
           sanafe_fc("sanafe-fc-1024-4096-4096-1024/th16", {1024, 4096, 4096, 1024}, 16, big));
       out.push_back(
           sanafe_fc("sanafe-fc-1024-4096-4096-1024/th32", {1024, 4096, 4096, 1024}, 32, big));
+      // On loihi: 221 cores of 128 KiB (a 13x17 mesh) and no multicast, one packet per
+      // destination (6.1 M packets): the unicast NoC at scale (docs/performance.md,
+      // "Loihi-scale unicast").
+      out.push_back(on_loihi(sanafe_fc("sanafe-fc-1024-4096-4096-1024/loihi",
+                                       {1024, 4096, 4096, 1024}, 16, {"mesh.x=13", "mesh.y=17"})));
     }
     const std::string dir = shared_data + "/sanafe";
     if (std::filesystem::exists(dir + "/conv_s1.nir")) {

@@ -67,7 +67,8 @@ ReservationNoc::ReservationNoc(const arch::ArchConfig& a)
       port_free_(size_t{n_cores_} * kPorts, 0),
       inject_free_(n_cores_ + 1, 0),
       port_packets_(size_t{n_cores_} * kPorts, 0),
-      trees_(*this) {}
+      trees_(*this),
+      unicast_(*this) {}
 
 std::vector<LinkCounters> ReservationNoc::link_counters() const {
   std::vector<LinkCounters> out(port_packets_.size());
@@ -89,6 +90,10 @@ uint32_t ReservationNoc::tree_of(const NocInjection& in, std::span<const uint32_
 void ReservationNoc::route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
                            DeliverySink& sink) {
   if (injections.empty()) return;
+  if (!trace_ && !events_only_ && UnicastSchedule::applies(injections)) {
+    unicast_.route(injections, pool, port_free_, port_packets_, inject_free_, counters, sink);
+    return;
+  }
   span_trees_.assign(pool.size() + 1, SpanTree{});
   events_.reset(injections.front().cycle);  // no packet is ready before the first offer
   for (uint32_t k = 0; k < injections.size(); ++k) {

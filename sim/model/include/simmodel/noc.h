@@ -25,6 +25,7 @@
 #include "simmodel/counters.h"
 #include "simmodel/noc_calendar.h"
 #include "simmodel/noc_multicast_tree.h"
+#include "simmodel/noc_unicast.h"
 #include "simmodel/trace.h"
 
 namespace sim {
@@ -80,6 +81,10 @@ class Noc {
   }
   uint32_t flits_per_packet() const { return flits_; }
   uint64_t packet_cycles() const { return packet_cycles_; }
+  uint64_t flit_cycles() const { return flit_cycles_; }
+  uint64_t router_latency() const { return latency_; }
+  uint32_t mesh_x() const { return mesh_x_; }
+  uint32_t mesh_y() const { return mesh_y_; }
 
   NocCounters counters;
   // Each output port's load so far, [router * kPorts + port]. Counted where a port is reserved,
@@ -104,12 +109,19 @@ std::unique_ptr<Noc> make_noc(const arch::ArchConfig& a);
 // Exact FCFS per port in (ready cycle, creation order); cost O(1) per router hop and delivery:
 // hop events sit in a calendar queue (every hop lands later than the one that created it) and a
 // packet walks its precomputed multicast tree (docs/performance.md, "reservation NoC").
+// A phase of unicast packets only (no multicast) is scheduled port by port instead
+// (UnicastSchedule), with the same result; traced phases always take the event path.
 class ReservationNoc final : public Noc {
  public:
   explicit ReservationNoc(const arch::ArchConfig& a);
   void route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
              DeliverySink& sink) override;
+<<<<<<< HEAD
   std::vector<LinkCounters> link_counters() const override;
+=======
+  // Tests: route every phase by hop events (the reference for the unicast schedule).
+  void set_events_only(bool on) { events_only_ = on; }
+>>>>>>> unicast
 
  private:
   enum class EventKind : uint32_t { hop, deliver_local, deliver_host };
@@ -138,6 +150,8 @@ class ReservationNoc final : public Noc {
   MulticastTrees trees_;
   std::vector<SpanTree> span_trees_;  // [dest_begin]
   CalendarQueue<Event> events_;
+  UnicastSchedule unicast_;
+  bool events_only_ = false;
 };
 
 }  // namespace sim
