@@ -115,6 +115,12 @@ class CoreModel {
     uint64_t addresses = 0, words = 0, zero = 0, nonzero = 0;
     uint64_t skipped = 0;  // pairs not generated: target site inactive (sparse conv)
   };
+  // A conv burst's costs, a function of (source neuron, kept taps) alone: the accesses and
+  // their bank conflicts are the same whenever the same taps are kept (docs/performance.md).
+  struct ConvBurst {
+    uint64_t key = UINT64_MAX;  // source neuron << 32 | mask of the kept taps (UINT64_MAX: none)
+    uint32_t membrane_cycles = 0, words = 0, nonzero = 0;
+  };
   struct ProjectionRt {
     arch::AuMode mode = arch::AuMode::fc;
     const isa::Projection* p = nullptr;
@@ -122,9 +128,10 @@ class CoreModel {
     uint32_t neuron_begin = 0, n = 0, membrane_base = 0;
     uint32_t plane = 0, in_plane = 0, oc_begin = 0, oc_end = 0, in_per_group = 1, out_per_group = 1,
              taps = 1;
-    bool gated = false;                   // the target layer is gated by active sites
-    SiteRule site_rule = SiteRule::none;  // how its source's sites map onto the target's
-    mutable NonzeroRows nonzero;          // FC: each weight row's non-zero positions
+    bool gated = false;                     // the target layer is gated by active sites
+    SiteRule site_rule = SiteRule::none;    // how its source's sites map onto the target's
+    mutable NonzeroRows nonzero;            // FC: each weight row's non-zero positions
+    mutable std::vector<ConvBurst> bursts;  // conv: recent bursts' costs (direct-mapped)
   };
   struct SegmentRt {
     const isa::Segment* s = nullptr;
@@ -151,8 +158,9 @@ class CoreModel {
   uint64_t integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b);
   uint64_t integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
                         Burst& b);
-  void integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b,
-                      bool pool);
+  // Returns the burst's membrane cycles.
+  uint64_t integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                          Burst& b, bool pool);
   void integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
   uint64_t update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log);
   bool rests_for(SegmentRt& seg, const isa::UpdateMode& mode);
