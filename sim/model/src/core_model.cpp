@@ -220,10 +220,8 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
         r.in_per_group = g.in_c / groups;
         r.out_per_group = g.out_c / groups;
         r.taps = g.k_h * g.k_w;
-        if (r.mode != arch::AuMode::pool) {  // a slot per source neuron, at most 8192
-          const uint64_t want = std::min<uint64_t>(uint64_t{p.source_neurons} * 2, 8192);
-          r.bursts.resize(std::bit_ceil(std::max<uint64_t>(want, 2)));
-        }
+        if (r.mode != arch::AuMode::pool)  // a slot per source neuron, at most 8192
+          r.bursts.resize(std::bit_ceil(std::clamp<uint64_t>(p.source_neurons, 1, 8192)));
         weights_needed = r.mode != arch::AuMode::pool
                              ? uint64_t{r.oc_end - r.oc_begin} * r.in_per_group * r.taps
                              : 1;  // pool: one shared weight
@@ -262,9 +260,15 @@ FcRowSite CoreModel::fc_row_site(uint32_t layer) const {
   if (layer >= by_source_.size()) return {};
   for (uint32_t k : by_source_[layer]) {
     const ProjectionRt& pr = projections_[k];
-    if (pr.mode != arch::AuMode::fc) continue;
-    return {prog_.weights.data() + pr.p->weight_base, pr.nonzero.entries(), pr.n,
-            pr.p->source_begin, pr.p->source_end};
+    if (pr.mode == arch::AuMode::fc)
+      return {prog_.weights.data() + pr.p->weight_base, pr.nonzero.entries(), pr.n,
+              pr.p->source_begin, pr.p->source_end};
+    if (!pr.bursts.empty()) {
+      FcRowSite s;
+      s.bursts = pr.bursts.data();
+      s.burst_mask = static_cast<uint32_t>(pr.bursts.size() - 1);
+      return s;
+    }
   }
   return {};
 }
@@ -482,7 +486,7 @@ uint64_t CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t 
     uint64_t mask = 0;
     for (const Tap& t : taps_) mask |= uint64_t{1} << t.k;
     key = uint64_t{i} << 32 | mask;
-    entry = &pr.bursts[(key * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(pr.bursts.size()))];
+    entry = &pr.bursts[i & (pr.bursts.size() - 1)];  // a slot per source: expect() prefetches it
     if (entry->key == key) {
       const int16_t* w = w0;
       for (uint32_t oc = oc_lo; oc < oc_hi; ++oc, w += oc_stride) {

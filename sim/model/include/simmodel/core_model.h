@@ -52,10 +52,21 @@ inline constexpr uint64_t kIntegrationPipelineFill = 3;
 
 // Where one source layer's spikes read an FC row in a core: row i (source_begin <= i <
 // source_end) is n weights at weights + (i - source_begin) * n, its NonzeroRows entry rows + i.
+// A conv burst's costs, a function of (source neuron, kept taps) alone: the accesses and their
+// bank conflicts are the same whenever the same taps are kept (docs/performance.md).
+struct ConvBurst {
+  uint64_t key = UINT64_MAX;  // source neuron << 32 | mask of the kept taps (UINT64_MAX: none)
+  uint32_t membrane_cycles = 0, words = 0, nonzero = 0;
+};
+
+// Where a delivery of a layer's spike will read first (ChipModel::expect prefetches it): an FC
+// projection's row entry and weights, or a conv projection's burst slot (source & slot_mask).
 struct FcRowSite {
   const int16_t* weights = nullptr;
   const NonzeroRows::Row* rows = nullptr;
   uint32_t n = 0, source_begin = 0, source_end = 0;
+  const ConvBurst* bursts = nullptr;
+  uint32_t burst_mask = 0;
 };
 
 class CoreModel {
@@ -114,12 +125,6 @@ class CoreModel {
   struct Burst {  // one packet's fan-out into one projection
     uint64_t addresses = 0, words = 0, zero = 0, nonzero = 0;
     uint64_t skipped = 0;  // pairs not generated: target site inactive (sparse conv)
-  };
-  // A conv burst's costs, a function of (source neuron, kept taps) alone: the accesses and
-  // their bank conflicts are the same whenever the same taps are kept (docs/performance.md).
-  struct ConvBurst {
-    uint64_t key = UINT64_MAX;  // source neuron << 32 | mask of the kept taps (UINT64_MAX: none)
-    uint32_t membrane_cycles = 0, words = 0, nonzero = 0;
   };
   struct ProjectionRt {
     arch::AuMode mode = arch::AuMode::fc;
