@@ -716,9 +716,36 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   if (gated) gated_off = count_gated_off(s);
   // Compiled per model, per skipping and per gating (flatten: neuron_step inline, its model
   // tests folded). Skipping visits only neurons not at rest; gating leaves inactive sites out.
+  // A gated segment of whole channels visits its active sites only, channel by channel
+  // (ascending j): the cost follows the active sites, with no per-neuron site lookup.
+  const bool by_sites = gated && s.neuron_begin % n_sites == 0 && n % n_sites == 0;
+  if (by_sites) {
+    live_sites_.clear();
+    for (uint32_t o = 0; o < n_sites; ++o)
+      if (sites_->active(s.layer, o, step_, timesteps_)) live_sites_.push_back(o);
+  }
   const auto sweep = [&](auto model, auto skipping, auto gating) __attribute__((flatten)) {
     isa::UpdateMode m = mode;
     m.model = model;
+    const auto step = [&](uint32_t j) {
+      isa::NeuronState& st = state[j];
+      const isa::NeuronParams& p = params[per_neuron ? j : 0];
+      // Skipping: this neuron is not at rest, so it is active.
+      const bool busy = skipping || (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
+      const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
+      acc[j] = 0;
+      if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
+      active += busy || out > 0;
+    };
+    if (gating && by_sites) {
+      for (uint32_t c0 = 0; c0 < n; c0 += n_sites)
+        for (uint32_t o : live_sites_) {
+          const uint32_t j = c0 + o;
+          if (skipping && (state[j].v | state[j].u | acc[j]) == 0) continue;  // at rest
+          step(j);
+        }
+      return;
+    }
     uint32_t site = gating ? s.neuron_begin % n_sites : 0;  // the cursor when not skipping
     for (uint32_t j = 0; j < n; ++j) {
       if constexpr (skipping) {
@@ -731,14 +758,7 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
         if constexpr (!skipping) site = site + 1 == n_sites ? 0 : site + 1;
         if (!on) continue;
       }
-      isa::NeuronState& st = state[j];
-      const isa::NeuronParams& p = params[per_neuron ? j : 0];
-      // Skipping: this neuron is not at rest, so it is active.
-      const bool busy = skipping || (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
-      const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
-      acc[j] = 0;
-      if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
-      active += busy || out > 0;
+      step(j);
     }
   };
   isa::with_model(mode.model, [&](auto model) {

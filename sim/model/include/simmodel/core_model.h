@@ -208,6 +208,7 @@ class CoreModel {
   std::vector<Tap> taps_;              // scratch for conv fan-out
   std::vector<AxisTap> axis_taps_[2];  // its rows and columns
   std::vector<uint32_t> tap_offsets_;  // its accumulator accesses (segment offsets), in order
+  std::vector<uint32_t> live_sites_;   // update's scratch: a gated segment's active sites
 
   // Controller state.
   uint32_t pc_ = 0, step_ = 0, timesteps_ = 0;
