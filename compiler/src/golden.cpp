@@ -84,6 +84,7 @@ struct GoldenExecutor::Impl {
   uint32_t step = 0;  // the sample's step being run (membrane_changes skip step 0)
   bool stopped = false;
   std::optional<ActiveSites> sites;  // when some layer keeps active sites (sparse convolution)
+  std::vector<uint32_t> live_sites;  // update's scratch: the active sites of a gated layer
 
   Impl(const Network& n, isa::Semantics s, isa::Precision p) : net(n), semantics(s), prec(p) {
     const size_t L = net.layers.size();
@@ -121,7 +122,9 @@ struct GoldenExecutor::Impl {
   }
 
   // Fan-out into a gated layer: only to active target sites; the rest counted as skipped.
-  void integrate_gated(size_t l, const PreparedProjection& pp, const isa::LayerSpikes& in) {
+  // flatten: the per-tap lambdas inline (a call per window tap otherwise; perf).
+  __attribute__((flatten)) void integrate_gated(size_t l, const PreparedProjection& pp,
+                                                const isa::LayerSpikes& in) {
     uint64_t syn = 0, dense = 0, skipped = 0;
     sparse::integrate_gated(
         pp, in.index.data(), in.payload.data(), in.index.size(), acc[l].data(), sites->mask(l),
@@ -134,7 +137,8 @@ struct GoldenExecutor::Impl {
     stats.skipped_ops[l] += skipped;
   }
 
-  void integrate(size_t l, const PreparedProjection& pp, const isa::LayerSpikes& in) {
+  __attribute__((flatten)) void integrate(size_t l, const PreparedProjection& pp,
+                                          const isa::LayerSpikes& in) {
     if (gate(l)) return integrate_gated(l, pp, in);
     uint64_t syn = 0, dense = 0;
     fanout::integrate(pp, in.index.data(), in.payload.data(), in.index.size(), acc[l].data(), syn,
@@ -166,16 +170,19 @@ struct GoldenExecutor::Impl {
     isa::NeuronState* sp = st.data();
     int32_t* ap = a.data();
     const uint32_t n = layer.size;
+    // A gated layer visits its active sites only, channel by channel (ascending j): the cost
+    // follows the active sites, with no per-neuron site lookup.
+    const bool by_sites = on && n % hw == 0;
+    if (by_sites) {
+      live_sites.clear();
+      for (uint32_t s = 0; s < hw; ++s)
+        if (on[s]) live_sites.push_back(s);
+    }
     // Compiled per model and per skipping (flatten: neuron_step inline, its model tests folded).
     const auto sweep = [&](auto model, auto skipping) __attribute__((flatten)) {
       isa::UpdateMode m = mode;
       m.model = model;
-      for (uint32_t j = 0; j < n; ++j) {
-        if constexpr (skipping) {
-          j = isa::skip_resting(sp, ap, j, n);
-          if (j == n) break;
-        }
-        if (on && !on[j % hw]) continue;
+      const auto step = [&](uint32_t j) {
         const isa::NeuronParams& p = layer.qparams[uniform ? 0 : j];
         active += skipping || (sp[j].v | sp[j].u | ap[j] | p.bias | p.input_bias) != 0;
         const int32_t v_before = sp[j].v;
@@ -187,6 +194,23 @@ struct GoldenExecutor::Impl {
           out.payload.push_back(o);
         }
         if (readout) (*readout)[j] += sp[j].v;
+      };
+      if (by_sites) {
+        for (uint32_t c0 = 0; c0 < n; c0 += hw)
+          for (uint32_t s : live_sites) {
+            const uint32_t j = c0 + s;
+            if (skipping && (sp[j].v | sp[j].u | ap[j]) == 0) continue;  // at rest
+            step(j);
+          }
+        return;
+      }
+      for (uint32_t j = 0; j < n; ++j) {
+        if constexpr (skipping) {
+          j = isa::skip_resting(sp, ap, j, n);
+          if (j == n) break;
+        }
+        if (on && !on[j % hw]) continue;
+        step(j);
       }
     };
     isa::with_model(mode.model, [&](auto model) {

@@ -17,6 +17,7 @@
 #include "suites.h"
 #include "sweep_bench.h"
 #include "table.h"
+#include "trained_suite.h"
 #include "workload.h"
 
 namespace po = boost::program_options;
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
   opts.add_options()("help,h", "show this help")(
       "quick", "a small subset (under a minute): one small workload per kind and family")(
       "suite", po::value(&suite)->default_value(suite),
-      "speed, sanafe, all, or sweep (the sweep driver's overhead, docs/sweeps.md)")(
+      "speed, sanafe, trained (workloads/trained/ as users run them), all (the three), or sweep "
+      "(the sweep driver's overhead, docs/sweeps.md)")(
       "repeat", po::value(&repeat)->default_value(repeat), "runs per workload (medians)")(
       "csv", po::value(&csv), "write every column to this CSV file")(
       "work", po::value(&work),
@@ -86,15 +88,28 @@ int main(int argc, char** argv) {
     std::cout << opts << "\n";
     return 0;
   }
-  if ((suite != "speed" && suite != "sanafe" && suite != "all" && suite != "sweep") || repeat < 1) {
+  if ((suite != "speed" && suite != "sanafe" && suite != "trained" && suite != "all" &&
+       suite != "sweep") ||
+      repeat < 1) {
     fmt::print(stderr,
-               "bench: --suite must be speed, sanafe, all or sweep and --repeat at least 1\n");
+               "bench: --suite must be speed, sanafe, trained, all or sweep and --repeat at least "
+               "1\n");
     return 2;
   }
   if (work.empty()) work = (std::filesystem::temp_directory_path() / "spikechip-bench").string();
   if (suite == "sweep") return bench::run_sweep_bench(spikechip, work, vm.count("quick") > 0);
 
   auto workloads = bench::make_suite(suite, vm.count("quick") > 0, SPIKECHIP_SHARED_DATA);
+  // The trained networks run whole (every sample): not part of --quick unless asked for.
+  if (suite == "trained" || (suite == "all" && !vm.count("quick"))) {
+    try {
+      for (auto& w : bench::trained_suite(SPIKECHIP_SOURCE_DIR "/workloads/trained"))
+        workloads.push_back(std::move(w));
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "bench: {}\n", e.what());
+      return 2;
+    }
+  }
   std::vector<bench::Row> rows;
   bool failed = false;
   for (auto& w : workloads) {
@@ -103,7 +118,10 @@ int main(int argc, char** argv) {
     try {
       generate_small(w, work);
       row.workload = w;
-      fmt::print(stderr, "{}: {} neurons, {} synapses ...\n", w.name, w.neurons, w.synapses);
+      if (w.kind == bench::Kind::trained)
+        fmt::print(stderr, "{}: {} samples x {} steps ...\n", w.name, w.samples, w.timesteps);
+      else
+        fmt::print(stderr, "{}: {} neurons, {} synapses ...\n", w.name, w.neurons, w.synapses);
       row.m = bench::measure(w, spikechip, work, repeat);
     } catch (const std::exception& e) {
       row.workload = w;

@@ -30,33 +30,19 @@ struct OneRun {
 OneRun run_verb(const std::string& verb, const Workload& w, const std::string& spikechip,
                 const fs::path& out) {
   fs::remove_all(out);
-  std::vector<std::string> args{verb,
-                                "--model",
-                                w.model_path,
-                                "--input",
-                                w.input_path,
-                                "--dt",
-                                "1",
-                                "--out",
-                                out.string(),
-                                "--set",
-                                "semantics=" + w.semantics};
-  if (w.kind != Kind::file) {
-    args.push_back("--timesteps");
-    args.push_back(std::to_string(w.timesteps));
+  std::vector<std::string> args{verb,         "--model", w.model_path, "--input",
+                                w.input_path, "--out",   out.string()};
+  if (w.kind == Kind::trained) {  // as trained: its own options, layer_sequential, labels
+    args.insert(args.end(), {"--labels", w.labels_path});
+    args.insert(args.end(), w.options.begin(), w.options.end());
+  } else {
+    args.insert(args.end(), {"--dt", "1", "--set", "semantics=" + w.semantics});
+    if (w.kind != Kind::file) args.insert(args.end(), {"--timesteps", std::to_string(w.timesteps)});
+    if (!w.arch.empty()) args.insert(args.end(), {"--arch", w.arch});
+    if (!w.conv_mode.empty()) args.insert(args.end(), {"--conv-mode", w.conv_mode});
   }
-  if (!w.arch.empty()) {
-    args.push_back("--arch");
-    args.push_back(w.arch);
-  }
-  if (!w.conv_mode.empty()) {
-    args.push_back("--conv-mode");
-    args.push_back(w.conv_mode);
-  }
-  for (const auto& s : w.sets) {
-    args.push_back("--set");
-    args.push_back(s);
-  }
+  if (w.threads > 0) args.insert(args.end(), {"--threads", std::to_string(w.threads)});
+  for (const auto& s : w.sets) args.insert(args.end(), {"--set", s});
   OneRun r;
   r.child = run_child(spikechip, args, out.string() + "-" + verb);
   if (r.child.exit_code != 0)
@@ -87,6 +73,8 @@ Measurement measure(const Workload& w, const std::string& spikechip, const std::
     m.golden_rss_bytes = std::max(m.golden_rss_bytes, golden.child.peak_rss_bytes);
     m.synaptic_events = run.report.at("sim").at("synaptic_events").get<double>();
     m.cycles = run.report.at("latency").at("total_cycles").get<double>();
+    if (run.report.contains("accuracy") && run.report.at("accuracy").is_number())
+      m.accuracy = run.report.at("accuracy").get<double>();
     const double g_events = golden.report.at("sim").at("synaptic_events").get<double>();
     if (g_events != m.synaptic_events)
       throw std::runtime_error(fmt::format("{}: run counts {} synaptic events, golden {}", w.name,

@@ -13,6 +13,7 @@ struct Measurement {
   double run_rss_bytes = 0, golden_rss_bytes = 0;  // peak over the repeats
   double synaptic_events = 0;                      // sim.synaptic_events (run == golden)
   double cycles = 0;                               // latency.total_cycles of the run
+  double accuracy = -1;  // the run's accuracy against the labels (-1: no labels)
   int repeats = 0;
 };
 

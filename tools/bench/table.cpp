@@ -56,7 +56,7 @@ void print(const std::vector<std::string>& head,
 }  // namespace
 
 void print_tables(const std::vector<Row>& rows) {
-  std::vector<std::vector<std::string>> speed, sanafe;
+  std::vector<std::vector<std::string>> speed, sanafe, trained;
   for (const auto& r : rows) {
     const auto& w = r.workload;
     const auto& m = r.m;
@@ -64,7 +64,19 @@ void print_tables(const std::vector<Row>& rows) {
       fmt::print("{}: FAILED: {}\n", w.name, r.error);
       continue;
     }
-    if (w.suite == "speed") {
+    if (w.suite == "trained") {
+      trained.push_back(
+          {w.name, fmt::format("{}x{}", w.samples, w.timesteps),
+           w.conv_mode.empty() ? "-" : w.conv_mode, fmt::format("{:.3f}", m.run_sim_s),
+           fmt::format("{:.3f}", m.golden_sim_s),
+           fmt::format("{:.2f}", m.golden_sim_s > 0 ? m.run_sim_s / m.golden_sim_s : 0),
+           fmt::format("{:.2f}", m.run_total_s), fmt::format("{:.2f}", m.golden_total_s),
+           si(m.synaptic_events), si(per_second(m.synaptic_events, m.run_sim_s)),
+           si(per_second(m.synaptic_events, m.golden_sim_s)),
+           m.accuracy >= 0 ? fmt::format("{:.4f}", m.accuracy) : "-",
+           fmt::format("{:.0f}", m.run_rss_bytes / MiB),
+           fmt::format("{:.0f}", m.golden_rss_bytes / MiB)});
+    } else if (w.suite == "speed") {
       speed.push_back(
           {w.name, si(double(w.neurons)), si(double(w.synapses)), mesh_of(w),
            fmt::format("{:.3f}", m.run_sim_s), fmt::format("{:.3f}", m.golden_sim_s),
@@ -97,6 +109,14 @@ void print_tables(const std::vector<Row>& rows) {
            "gold_MiB"},
           speed);
   }
+  if (!trained.empty()) {
+    fmt::print(
+        "\ntrained suite (workloads/trained/ as trained, every sample, --threads 1; medians; ratio "
+        "= run_sim / golden_sim; ev/s over the sim phase)\n");
+    print({"workload", "samples", "conv", "run_sim_s", "gold_sim_s", "ratio", "run_s", "gold_s",
+           "syn_events", "run_ev/s", "gold_ev/s", "accuracy", "run_MiB", "gold_MiB"},
+          trained);
+  }
   if (!sanafe.empty()) {
     fmt::print(
         "\nsanafe suite (spikechip run, pipelined, --dt 1; SANA-FE 8951ab0 from issue 11)\n");
@@ -116,18 +136,19 @@ void write_csv(const std::vector<Row>& rows, const std::string& path) {
            "synaptic_events,cycles,run_sim_events_per_s,run_total_events_per_s,"
            "golden_sim_events_per_s,cycles_per_s,run_peak_rss_bytes,golden_peak_rss_bytes,"
            "run_rss_bytes_per_synapse,sanafe_whole_s,sanafe_sim_s,sanafe_events,"
-           "sanafe_peak_rss_bytes,note,error\n";
+           "sanafe_peak_rss_bytes,note,error,samples,threads,accuracy\n";
     for (const auto& r : rows) {
       const auto& w = r.workload;
       const auto& m = r.m;
       const char* kind = w.kind == Kind::fc          ? "fc"
                          : w.kind == Kind::recurrent ? "recurrent"
                          : w.kind == Kind::conv ? (w.conv_mode == "sparse" ? "sparse_conv" : "conv")
-                                                : "file";
+                         : w.kind == Kind::trained ? "trained"
+                                                   : "file";
       const auto ref = sanafe_figures(w.name);
       out << fmt::format(
           "{},{},{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{:.4f},{:.4f},{:.0f},{:.0f},"
-          "{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.2f},{},{},{},{},\"{}\",\"{}\"\n",
+          "{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.2f},{},{},{},{},\"{}\",\"{}\",{},{},{}\n",
           w.suite, w.name, kind, w.neurons, w.synapses, mesh_of(w), w.input_rate, w.timesteps,
           w.semantics, m.repeats, m.run_total_s, m.run_sim_s, m.golden_total_s, m.golden_sim_s,
           m.golden_sim_s > 0 ? m.run_sim_s / m.golden_sim_s : 0,
@@ -139,7 +160,8 @@ void write_csv(const std::vector<Row>& rows, const std::string& path) {
           ref ? fmt::format("{}", ref->whole_run_seconds) : "",
           ref ? fmt::format("{}", ref->simulate_seconds) : "",
           ref ? fmt::format("{:.0f}", ref->synaptic_events) : "",
-          ref ? fmt::format("{:.0f}", ref->peak_rss_bytes) : "", w.note, r.error);
+          ref ? fmt::format("{:.0f}", ref->peak_rss_bytes) : "", w.note, r.error, w.samples,
+          w.threads, m.accuracy >= 0 ? fmt::format("{:.4f}", m.accuracy) : "");
     }
     if (!out) throw std::runtime_error("cannot write " + tmp);
   }

@@ -106,7 +106,7 @@ int64_t count_neurons(const Workload& w) {
 
 void generate(Workload& w, const std::string& dir) {
   fs::create_directories(dir);
-  if (w.kind == Kind::file) return;  // paths, synapses and neurons given
+  if (w.kind == Kind::file || w.kind == Kind::trained) return;  // paths and counts given
   w.neurons = count_neurons(w);
   const std::string key = network_key(w);
   w.model_path = (fs::path(dir) / (key + ".nir")).string();

@@ -319,6 +319,10 @@ void ChipModel::expect(uint32_t endpoint, uint32_t injection) {
   const int32_t slot = slot_of_endpoint_[endpoint];
   if (slot < 0) return;
   const FcRowSite& s = row_sites_[size_t(slot) * n_layers_ + p.layer];
+  if (s.bursts) {  // a conv delivery: its burst's slot
+    __builtin_prefetch(s.bursts + (p.neuron & s.burst_mask));
+    return;
+  }
   if (s.weights == nullptr || p.neuron < s.source_begin || p.neuron >= s.source_end) return;
   __builtin_prefetch(s.rows + p.neuron);
   // The row's weights, up to kPrefetchLines lines (a longer row streams once started).

@@ -232,6 +232,8 @@ void CoreModel::validate_and_index(const isa::ProgramImage& image) {
         r.in_per_group = g.in_c / groups;
         r.out_per_group = g.out_c / groups;
         r.taps = g.k_h * g.k_w;
+        if (r.mode != arch::AuMode::pool)  // a slot per source neuron, at most 8192
+          r.bursts.resize(std::bit_ceil(std::clamp<uint64_t>(p.source_neurons, 1, 8192)));
         weights_needed = r.mode != arch::AuMode::pool
                              ? uint64_t{r.oc_end - r.oc_begin} * r.in_per_group * r.taps
                              : 1;  // pool: one shared weight
@@ -291,9 +293,15 @@ FcRowSite CoreModel::fc_row_site(uint32_t layer) const {
   if (layer >= by_source_.size()) return {};
   for (uint32_t k : by_source_[layer]) {
     const ProjectionRt& pr = projections_[k];
-    if (pr.mode != arch::AuMode::fc) continue;
-    return {prog_.weights.data() + pr.p->weight_base, pr.nonzero.entries(), pr.n,
-            pr.p->source_begin, pr.p->source_end};
+    if (pr.mode == arch::AuMode::fc)
+      return {prog_.weights.data() + pr.p->weight_base, pr.nonzero.entries(), pr.n,
+              pr.p->source_begin, pr.p->source_end};
+    if (!pr.bursts.empty()) {
+      FcRowSite s;
+      s.bursts = pr.bursts.data();
+      s.burst_mask = static_cast<uint32_t>(pr.bursts.size() - 1);
+      return s;
+    }
   }
   return {};
 }
@@ -377,23 +385,23 @@ uint64_t CoreModel::integrate(const ProjectionRt& pr, const Packet& pk, uint32_t
   if (pr.mode == arch::AuMode::fc) {
     mem_cycles = integrate_fc(pr, pk.neuron, payload, acc, b);
   } else {
-    membrane_.begin();
     switch (pr.mode) {
       case arch::AuMode::conv:
       case arch::AuMode::ssc:
       case arch::AuMode::ssc_strided:
-        integrate_conv(pr, pk.neuron, payload, acc, b, false);
+        mem_cycles = integrate_conv(pr, pk.neuron, payload, acc, b, false);
         break;
       case arch::AuMode::pool:
-        integrate_conv(pr, pk.neuron, payload, acc, b, true);
+        mem_cycles = integrate_conv(pr, pk.neuron, payload, acc, b, true);
         break;
       case arch::AuMode::elementwise:
+        membrane_.begin();
         integrate_elt(pr, pk.neuron, payload, acc, b);
+        mem_cycles = membrane_.end();
         break;
       default:
         break;
     }
-    mem_cycles = membrane_.end();
   }
   const uint64_t adds = b.nonzero * adds_per_weight(payload);
   const uint64_t base =
@@ -438,9 +446,12 @@ uint64_t CoreModel::integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t pa
 }
 
 // Source (c, y, x) -> every output (oc, oy, ox) of the segment whose window holds it; the AU
-// walks output channels, then kernel taps (weight-memory order).
-void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
-                               Burst& b, bool pool) {
+// walks output channels, then kernel taps (weight-memory order). Returns the burst's membrane
+// cycles. A burst's costs (words, non-zero pairs, bank conflicts) depend on the source neuron
+// and the kept taps only: they are measured once and kept in a direct-mapped table, so a
+// repeated burst costs its accumulator adds alone.
+uint64_t CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload,
+                                   int32_t* acc, Burst& b, bool pool) {
   const isa::ConvGeometry& g = pr.p->geom;
   const uint32_t c = i / pr.in_plane;
   const uint32_t rem = i % pr.in_plane;
@@ -461,47 +472,82 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
     oc_lo = std::max(pr.oc_begin, grp * pr.out_per_group);
     oc_hi = std::min(pr.oc_end, (grp + 1) * pr.out_per_group);
   }
-  if (oc_lo >= oc_hi) return;
+  if (oc_lo >= oc_hi) return 0;
   // The window test is separable: rows and columns apart, then their product in (ky, kx)
   // order, the AU's walk.
   axis_taps_[0].clear();
   axis_taps_[1].clear();
   add_axis_taps(y, g.pad_h, g.k_h, g.dil_h, g.stride_h, g.out_h, axis_taps_[0]);
-  if (axis_taps_[0].empty()) return;
+  if (axis_taps_[0].empty()) return 0;
   add_axis_taps(x, g.pad_w, g.k_w, g.dil_w, g.stride_w, g.out_w, axis_taps_[1]);
-  if (axis_taps_[1].empty()) return;
+  if (axis_taps_[1].empty()) return 0;
   taps_.clear();
   for (const AxisTap& ty : axis_taps_[0])
     for (const AxisTap& tx : axis_taps_[1])
       taps_.push_back({ty.k * g.k_w + tx.k, ty.out * g.out_w + tx.out});
   uint32_t tap_lo = taps_.front().k, tap_hi = taps_.back().k;  // ascending
-  if (pr.gated && !gate_taps(pr, oc_hi - oc_lo, tap_lo, tap_hi, b)) return;
+  if (pr.gated && !gate_taps(pr, oc_hi - oc_lo, tap_lo, tap_hi, b)) return 0;
   const uint32_t c_in_group = c % pr.in_per_group;
-  const uint32_t mbase = pr.membrane_base;
   const uint64_t pairs = uint64_t{oc_hi - oc_lo} * taps_.size();
-  uint64_t nz = 0;
-  tap_offsets_.clear();
-  for (uint32_t oc = oc_lo; oc < oc_hi; ++oc) {
-    const uint32_t nbase = oc * pr.plane - pr.neuron_begin;
-    if (pool) {
-      // One shared weight register for every tap (docs/execution-model.md, AU.POOL).
-      const int32_t pw = prog_.weights[pr.p->weight_base];
-      if (pw == 0) continue;
-      const int32_t v = isa::shift_add(isa::scaled_weight(pw, pr.p->weight_shift), payload);
+  b.addresses += pairs;
+  if (pool) {
+    // One shared weight register for every tap (docs/execution-model.md, AU.POOL).
+    const int32_t pw = prog_.weights[pr.p->weight_base];
+    const uint64_t nz = pw == 0 ? 0 : pairs;
+    b.nonzero += nz;
+    b.zero += pairs - nz;
+    if (pw == 0) return 0;
+    const int32_t v = isa::shift_add(isa::scaled_weight(pw, pr.p->weight_shift), payload);
+    tap_offsets_.clear();
+    for (uint32_t oc = oc_lo; oc < oc_hi; ++oc) {
+      const uint32_t nbase = oc * pr.plane - pr.neuron_begin;
       for (const Tap& t : taps_) {
         acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
         tap_offsets_.push_back(nbase + t.o);
       }
-      nz += taps_.size();
-      continue;
     }
-    const uint64_t row =
-        pr.p->weight_base + (uint64_t{oc - pr.oc_begin} * pr.in_per_group + c_in_group) * pr.taps;
-    const int16_t* w = prog_.weights.data() + row;
-    b.words += weight_mem_.words(row + tap_lo, tap_hi - tap_lo + 1);
+    membrane_.begin();
+    membrane_.access_offsets(pr.membrane_base, tap_offsets_.data(), tap_offsets_.size());
+    return membrane_.end();
+  }
+  const uint32_t shift = pr.p->weight_shift;
+  const int16_t* w0 = prog_.weights.data() + pr.p->weight_base +
+                      (uint64_t{oc_lo - pr.oc_begin} * pr.in_per_group + c_in_group) * pr.taps;
+  const uint64_t oc_stride = uint64_t{pr.in_per_group} * pr.taps;
+  // The table entry of (i, kept taps), when the kernel's taps fit the mask.
+  ConvBurst* entry = nullptr;
+  uint64_t key = UINT64_MAX;
+  if (pr.taps < 32 && !pr.bursts.empty()) {
+    uint64_t mask = 0;
+    for (const Tap& t : taps_) mask |= uint64_t{1} << t.k;
+    key = uint64_t{i} << 32 | mask;
+    entry = &pr.bursts[i & (pr.bursts.size() - 1)];  // a slot per source: expect() prefetches it
+    if (entry->key == key) {
+      const int16_t* w = w0;
+      for (uint32_t oc = oc_lo; oc < oc_hi; ++oc, w += oc_stride) {
+        int32_t* a = acc + (oc * pr.plane - pr.neuron_begin);
+        for (const Tap& t : taps_) {
+          if (w[t.k] == 0) continue;
+          const int32_t ws = isa::scaled_weight(w[t.k], shift);
+          a[t.o] = wrap_add(a[t.o], payload == 1 ? ws : isa::shift_add(ws, payload));
+        }
+      }
+      b.words += entry->words;
+      b.nonzero += entry->nonzero;
+      b.zero += pairs - entry->nonzero;
+      return entry->membrane_cycles;
+    }
+  }
+  uint64_t nz = 0, words = 0;
+  tap_offsets_.clear();
+  const int16_t* w = w0;
+  for (uint32_t oc = oc_lo; oc < oc_hi; ++oc, w += oc_stride) {
+    const uint32_t nbase = oc * pr.plane - pr.neuron_begin;
+    words += weight_mem_.words(static_cast<uint64_t>(w - prog_.weights.data()) + tap_lo,
+                               tap_hi - tap_lo + 1);
     for (const Tap& t : taps_) {
       if (w[t.k] == 0) continue;
-      const int32_t ws = isa::scaled_weight(w[t.k], pr.p->weight_shift);
+      const int32_t ws = isa::scaled_weight(w[t.k], shift);
       const int32_t v = payload == 1 ? ws : isa::shift_add(ws, payload);
       acc[nbase + t.o] = wrap_add(acc[nbase + t.o], v);
       tap_offsets_.push_back(nbase + t.o);
@@ -509,10 +555,16 @@ void CoreModel::integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payl
     }
   }
   // The accesses in issue order, fed in one call (the group state stays in registers).
-  membrane_.access_offsets(mbase, tap_offsets_.data(), tap_offsets_.size());
-  b.addresses += pairs;
+  membrane_.begin();
+  membrane_.access_offsets(pr.membrane_base, tap_offsets_.data(), tap_offsets_.size());
+  const uint64_t cycles = membrane_.end();
+  b.words += words;
   b.nonzero += nz;
   b.zero += pairs - nz;
+  if (entry && cycles <= UINT32_MAX && words <= UINT32_MAX)
+    *entry = {key, static_cast<uint32_t>(cycles), static_cast<uint32_t>(words),
+              static_cast<uint32_t>(nz)};
+  return cycles;
 }
 
 // Source i -> segment neuron i - neuron_begin through its own weight.
@@ -701,9 +753,38 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
   if (gated) gated_off = count_gated_off(s);
   // Compiled per model, per skipping and per gating (flatten: neuron_step inline, its model
   // tests folded). Skipping visits only neurons not at rest; gating leaves inactive sites out.
+  // A gated segment of whole channels visits its active sites only, channel by channel
+  // (ascending j): the cost follows the active sites, with no per-neuron site lookup.
+  const bool by_sites = gated && s.neuron_begin % n_sites == 0 && n % n_sites == 0;
+  if (by_sites) {
+    live_sites_.clear();
+    for (uint32_t o = 0; o < n_sites; ++o)
+      if (sites_->active(s.layer, o, step_, timesteps_)) live_sites_.push_back(o);
+  }
   const auto sweep = [&](auto model, auto skipping, auto gating) __attribute__((flatten)) {
     isa::UpdateMode m = mode;
     m.model = model;
+    const auto step = [&](uint32_t j) {
+      isa::NeuronState& st = state[j];
+      const isa::NeuronParams& p = params[per_neuron ? j : 0];
+      // Skipping: this neuron is not at rest, so it is active.
+      const bool busy = skipping || (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
+      const int32_t v_before = st.v;
+      const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
+      changed += st.v != v_before;
+      acc[j] = 0;
+      if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
+      active += busy || out > 0;
+    };
+    if (gating && by_sites) {
+      for (uint32_t c0 = 0; c0 < n; c0 += n_sites)
+        for (uint32_t o : live_sites_) {
+          const uint32_t j = c0 + o;
+          if (skipping && (state[j].v | state[j].u | acc[j]) == 0) continue;  // at rest
+          step(j);
+        }
+      return;
+    }
     uint32_t site = gating ? s.neuron_begin % n_sites : 0;  // the cursor when not skipping
     for (uint32_t j = 0; j < n; ++j) {
       if constexpr (skipping) {
@@ -716,16 +797,7 @@ uint64_t CoreModel::update(const isa::Instr& in, std::vector<isa::LayerSpikes>* 
         if constexpr (!skipping) site = site + 1 == n_sites ? 0 : site + 1;
         if (!on) continue;
       }
-      isa::NeuronState& st = state[j];
-      const isa::NeuronParams& p = params[per_neuron ? j : 0];
-      // Skipping: this neuron is not at rest, so it is active.
-      const bool busy = skipping || (acc[j] | st.v | st.u | p.bias | p.input_bias) != 0;
-      const int32_t v_before = st.v;
-      const uint32_t out = isa::neuron_step(st, acc[j], p, m, precision_);
-      changed += st.v != v_before;
-      acc[j] = 0;
-      if (out > 0) seg.spikes.emplace_back(s.neuron_begin + j, out);
-      active += busy || out > 0;
+      step(j);
     }
   };
   isa::with_model(mode.model, [&](auto model) {

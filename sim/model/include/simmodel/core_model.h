@@ -52,10 +52,21 @@ inline constexpr uint64_t kIntegrationPipelineFill = 3;
 
 // Where one source layer's spikes read an FC row in a core: row i (source_begin <= i <
 // source_end) is n weights at weights + (i - source_begin) * n, its NonzeroRows entry rows + i.
+// A conv burst's costs, a function of (source neuron, kept taps) alone: the accesses and their
+// bank conflicts are the same whenever the same taps are kept (docs/performance.md).
+struct ConvBurst {
+  uint64_t key = UINT64_MAX;  // source neuron << 32 | mask of the kept taps (UINT64_MAX: none)
+  uint32_t membrane_cycles = 0, words = 0, nonzero = 0;
+};
+
+// Where a delivery of a layer's spike will read first (ChipModel::expect prefetches it): an FC
+// projection's row entry and weights, or a conv projection's burst slot (source & slot_mask).
 struct FcRowSite {
   const int16_t* weights = nullptr;
   const NonzeroRows::Row* rows = nullptr;
   uint32_t n = 0, source_begin = 0, source_end = 0;
+  const ConvBurst* bursts = nullptr;
+  uint32_t burst_mask = 0;
 };
 
 class CoreModel {
@@ -123,9 +134,10 @@ class CoreModel {
     uint32_t neuron_begin = 0, n = 0, membrane_base = 0;
     uint32_t plane = 0, in_plane = 0, oc_begin = 0, oc_end = 0, in_per_group = 1, out_per_group = 1,
              taps = 1;
-    bool gated = false;                   // the target layer is gated by active sites
-    SiteRule site_rule = SiteRule::none;  // how its source's sites map onto the target's
-    mutable NonzeroRows nonzero;          // FC: each weight row's non-zero positions
+    bool gated = false;                     // the target layer is gated by active sites
+    SiteRule site_rule = SiteRule::none;    // how its source's sites map onto the target's
+    mutable NonzeroRows nonzero;            // FC: each weight row's non-zero positions
+    mutable std::vector<ConvBurst> bursts;  // conv: recent bursts' costs (direct-mapped)
   };
   struct SegmentRt {
     const isa::Segment* s = nullptr;
@@ -153,8 +165,9 @@ class CoreModel {
   uint64_t integrate(const ProjectionRt& pr, const Packet& pk, uint32_t slot, Burst& b);
   uint64_t integrate_fc(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
                         Burst& b);
-  void integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b,
-                      bool pool);
+  // Returns the burst's membrane cycles.
+  uint64_t integrate_conv(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc,
+                          Burst& b, bool pool);
   void integrate_elt(const ProjectionRt& pr, uint32_t i, uint32_t payload, int32_t* acc, Burst& b);
   uint64_t update(const isa::Instr& in, std::vector<isa::LayerSpikes>* spike_log);
   bool rests_for(SegmentRt& seg, const isa::UpdateMode& mode);
@@ -197,6 +210,7 @@ class CoreModel {
   std::vector<Tap> taps_;              // scratch for conv fan-out
   std::vector<AxisTap> axis_taps_[2];  // its rows and columns
   std::vector<uint32_t> tap_offsets_;  // its accumulator accesses (segment offsets), in order
+  std::vector<uint32_t> live_sites_;   // update's scratch: a gated segment's active sites
 
   // Controller state.
   uint32_t pc_ = 0, step_ = 0, timesteps_ = 0;

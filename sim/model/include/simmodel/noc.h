@@ -116,12 +116,9 @@ class ReservationNoc final : public Noc {
   explicit ReservationNoc(const arch::ArchConfig& a);
   void route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
              DeliverySink& sink) override;
-<<<<<<< HEAD
   std::vector<LinkCounters> link_counters() const override;
-=======
   // Tests: route every phase by hop events (the reference for the unicast schedule).
   void set_events_only(bool on) { events_only_ = on; }
->>>>>>> unicast
 
  private:
   enum class EventKind : uint32_t { hop, deliver_local, deliver_host };
