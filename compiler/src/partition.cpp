@@ -177,7 +177,15 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     m.fan_in_slices[l] = static_cast<uint32_t>(slices.size());
     const uint32_t unit = unit_neurons(layer);
     const uint32_t units = layer.size / unit;
-    uint64_t max_units = core.neurons / unit;
+    // map.neurons_per_core caps the neurons of a core (whole output channels).
+    const uint32_t per_core = arch.map.neurons_per_core ? arch.map.neurons_per_core : core.neurons;
+    if (arch.map.neurons_per_core && per_core < unit && unit <= core.neurons)
+      throw isa::InputError(fmt::format(
+          "layer '{}' does not fit the requested mapping: one output channel has {} neurons, "
+          "map.neurons_per_core allows {} (short by {})",
+          layer.name, unit, per_core, unit - per_core));
+    uint64_t max_units = per_core / unit;
+    const uint64_t requested_units = arch.map.neurons_per_core ? max_units : 0;
     if (max_units == 0)
       throw isa::InputError(fmt::format(
           "layer '{}' does not fit: one output channel has {} neurons, the core holds {} "
@@ -187,6 +195,17 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     for (size_t k = 0; k < slices.size(); ++k) {
       wpu[k] = weights_per_unit(layer, slices[k], unit);
       if (wpu[k] > 0) max_units = std::min<uint64_t>(max_units, (weight_cap - 1) / wpu[k]);
+    }
+    if (const uint64_t want = std::min<uint64_t>(requested_units, units); want > max_units) {
+      // The requested mapping does not fit the weight memory: say by how much.
+      const uint64_t w = *std::max_element(wpu.begin(), wpu.end());
+      const uint64_t need = ((w * want + 1) * core.weight_bits + 7) / 8;
+      throw isa::InputError(fmt::format(
+          "layer '{}' does not fit the requested mapping: map.neurons_per_core {} puts {} "
+          "neurons on a core, whose weights need {} bytes; core.synapse_memory holds {} bytes "
+          "(short by {} bytes)",
+          layer.name, arch.map.neurons_per_core, want * unit, need, core.synapse_memory_bytes,
+          need - std::min(need, core.synapse_memory_bytes)));
     }
     if (max_units == 0) {
       const uint64_t w = *std::max_element(wpu.begin(), wpu.end());
@@ -199,8 +218,11 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     // Every slice uses the same pieces, so a partial segment feeds exactly one owner.
     const uint32_t pieces = static_cast<uint32_t>((units + max_units - 1) / max_units);
     for (uint32_t k = 0; k < pieces; ++k) {
-      const uint32_t u0 = static_cast<uint32_t>(uint64_t{units} * k / pieces);
-      const uint32_t u1 = static_cast<uint32_t>(uint64_t{units} * (k + 1) / pieces);
+      // Balanced pieces; a requested mapping fills each core in turn, as SANA-FE's do.
+      const uint64_t fill = requested_units ? max_units : 0;
+      const uint32_t u0 = static_cast<uint32_t>(fill ? fill * k : uint64_t{units} * k / pieces);
+      const uint32_t u1 = static_cast<uint32_t>(fill ? std::min<uint64_t>(units, fill * (k + 1))
+                                                     : uint64_t{units} * (k + 1) / pieces);
       const auto owner = static_cast<uint32_t>(m.segments.size());
       for (size_t sl = 0; sl < slices.size(); ++sl) {
         SegmentPlan s;
@@ -219,8 +241,11 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
   struct CoreLoad {
     uint64_t neurons = 0, weights = 0;
     AxonSet axons;
+    uint32_t layer = 0;
   };
   std::vector<CoreLoad> cores;
+  const uint64_t core_neurons =
+      arch.map.neurons_per_core ? arch.map.neurons_per_core : core.neurons;
   for (auto& s : m.segments) {
     const AxonSet need = axons_of(net.layers[s.layer], s.sources);
     bool placed = false;
@@ -228,8 +253,8 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
       auto& cl = cores[c];
       AxonSet merged = cl.axons;
       merged.insert(need.begin(), need.end());
-      if (cl.neurons + s.count <= core.neurons && cl.weights + s.weights <= weight_cap &&
-          axon_count(merged) <= core.fan_in) {
+      if (cl.neurons + s.count <= core_neurons && cl.weights + s.weights <= weight_cap &&
+          axon_count(merged) <= core.fan_in && (arch.map.share_cores || cl.layer == s.layer)) {
         cl.neurons += s.count;
         cl.weights += s.weights;
         cl.axons = std::move(merged);
@@ -242,6 +267,7 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
       cl.neurons = s.count;
       cl.weights = s.weights;
       cl.axons = need;
+      cl.layer = s.layer;
       s.core = static_cast<uint32_t>(cores.size());
       cores.push_back(std::move(cl));
     }
