@@ -96,7 +96,7 @@ Value read_value(const FieldSpec& f, const YAML::Node& n, const Source& src, dou
                        n.IsScalar() ? n.Scalar() : detail::node_kind(n)));
     }
     case ValueKind::text:
-      if (!n.IsScalar() || n.Scalar().empty())
+      if (!n.IsScalar() || (n.Scalar().empty() && !f.may_be_empty))
         fail(src, n.Mark(),
              fmt::format("{}: expected a non-empty string, got {}", key, detail::node_kind(n)));
       return n.Scalar();
@@ -235,6 +235,10 @@ void apply(LoadState& st, const std::vector<Pending>& pending, const Source& src
       st.energy.technology_dir = layer_dir;
       st.energy.technology_where = detail::where(src, p.value.Mark());
     }
+    if (p.field->path == "energy.ert") {
+      st.energy.ert_dir = layer_dir;
+      st.energy.ert_where = detail::where(src, p.value.Mark());
+    }
   }
   // N:M needs N < M; the error points at the last of the two this layer set (the other may
   // come from a base preset).
@@ -365,6 +369,9 @@ void check_consistency(const ArchConfig& c, const std::string& name) {
   if (core.neurons % core.membrane_banks != 0 && core.membrane_banks > core.neurons)
     bad(fmt::format("core.membrane_banks: {} banks for {} neurons", core.membrane_banks,
                     core.neurons));
+  if (c.map.neurons_per_core > core.neurons)
+    bad(fmt::format("map.neurons_per_core: {} neurons per core exceeds core.neurons ({}) by {}",
+                    c.map.neurons_per_core, core.neurons, c.map.neurons_per_core - core.neurons));
 }
 
 std::string canonical_yaml(const ArchConfig& c) {
@@ -396,6 +403,7 @@ ResolvedArch resolve(std::string_view text, const Source& src, const std::string
                      const std::vector<std::string>& overrides, std::string source) {
   LoadState st;
   st.energy.technology_where = src.name;
+  st.energy.ert_where = src.name;
   try {
     load_layer(st, text, src, dir, 0);
     for (const auto& o : overrides) apply_override(st, o);

@@ -259,10 +259,31 @@ std::vector<FieldSpec> make_fields() {
       "noc.buffer_flits", "noc.buffer_flits", Quantity::count, 1, 1024,
       "input buffer per router port (flit fidelity)",
       [](auto& c) -> auto& { return c.noc.buffer_flits; }));
+  v.push_back(uint_field(
+      "map.neurons_per_core", "map.neurons_per_core", Quantity::count, 0, 1 << 20,
+      "at most this many neurons per core, each core filled in turn (0: as many as fit); "
+      "a mapping that needs more synapse memory than a core has is an error",
+      [](auto& c) -> auto& { return c.map.neurons_per_core; }));
+  v.push_back(bool_field(
+      "map.share_cores", "map.share_cores",
+      "layers may share a core (false: each core holds one layer, as SANA-FE's mappings)",
+      [](auto& c) -> auto& { return c.map.share_cores; }));
+  v.push_back(choice_field<Placement>(
+      "map.placement", "map.placement",
+      {{"optimised", Placement::optimised}, {"in_order", Placement::in_order}},
+      "optimised (fewest hop-weighted messages) or in_order (logical core k at mesh index k, "
+      "row-major: cores filled layer by layer)",
+      [](auto& c) -> auto& { return c.map.placement; }));
   v.push_back(text_field(
       "energy.technology", "energy.technology",
-      "energy preset (horowitz45, loihi) or a technology YAML file",
+      "energy preset (horowitz45, loihi, loihi_sanafe, truenorth) or a technology YAML file",
       [](auto& c) -> auto& { return c.energy.technology; }));
+  v.push_back(text_field(
+      "energy.ert", "energy.ert",
+      "an Accelergy ERT file (as `spikechip arch --ert` writes) whose actions replace the "
+      "technology's; energy.events still override it",
+      [](auto& c) -> auto& { return c.energy.ert; }));
+  v.back().may_be_empty = true;
   return v;
 }
 

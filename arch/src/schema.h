@@ -23,6 +23,7 @@ struct FieldSpec {
   double min = 0, max = 0;           // inclusive range in base units (uint, real)
   std::vector<std::string> choices;  // choice, choice_list
   bool required = false;             // in a file without `base:`
+  bool may_be_empty = false;         // text: "" is a value (energy.ert: none)
   std::string doc;
   std::function<void(ArchConfig&, const Value&)> set;
   std::function<Value(const ArchConfig&)> get;

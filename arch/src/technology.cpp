@@ -154,13 +154,38 @@ std::pair<std::string, Source> technology_text(const std::string& name, const En
 
 }  // namespace
 
+namespace {
+
+// The ERT file's entries under the arch's own overrides (which win).
+void apply_ert(ArchConfig& cfg, const EnergyOverrides& ov) {
+  std::filesystem::path p(cfg.energy.ert);
+  if (p.is_relative() && !ov.ert_dir.empty()) p = std::filesystem::path(ov.ert_dir) / p;
+  std::ifstream in;
+  if (std::error_code ec; std::filesystem::is_regular_file(p, ec)) in.open(p, std::ios::binary);
+  if (!in.is_open())
+    throw isa::InputError(
+        fmt::format("{}: energy.ert: '{}' is not a readable file", ov.ert_where, p.string()));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const ErtTable t = read_accelergy_ert(ss.str(), Source{p.string()}, cfg.clock_hz);
+  cfg.energy.event_pj.insert(t.event_pj.begin(), t.event_pj.end());  // keeps existing keys
+  cfg.energy.static_mw.insert(t.static_mw.begin(), t.static_mw.end());
+}
+
+}  // namespace
+
 void resolve_energy(ArchConfig& cfg, const EnergyOverrides& ov) {
   auto& events = cfg.energy.event_pj;
   auto& statics = cfg.energy.static_mw;
   events = ov.event_pj;
   statics = ov.static_mw;
-  if (events.size() == kNumEnergyEvents && statics.size() == kNumStaticBlocks)
-    return;  // fully specified (e.g. a canonical YAML): the technology file is not needed
+  const auto complete = [&] {
+    return events.size() == kNumEnergyEvents && statics.size() == kNumStaticBlocks;
+  };
+  // Fully specified (e.g. a canonical YAML): neither the ERT nor the technology is needed.
+  if (complete()) return;
+  if (!cfg.energy.ert.empty()) apply_ert(cfg, ov);
+  if (complete()) return;
 
   const auto [text, src] = technology_text(cfg.energy.technology, ov);
   const Technology t = parse_technology(text, src);
@@ -182,6 +207,10 @@ void resolve_energy(ArchConfig& cfg, const EnergyOverrides& ov) {
       events[key] = sram_word_pj(t.sram_read_64b, membrane_bank_bytes, cfg.core.membrane_word_bits);
     } else if (!t.int_add.empty() && key == "pe.add") {
       events[key] = round6(interpolate(t.int_add, cfg.core.v_bits, false));
+    } else if (key == "link.traverse_ns" && events.count("link.traverse")) {
+      events[key] = events["link.traverse"];  // direction-blind tables: one figure for both
+    } else if (key == "host.out" && events.count("spike_out.packet") && events.count("host.io")) {
+      events[key] = events["spike_out.packet"] + events["host.io"];  // its two parts
     } else {
       fail(src, YAML::Mark::null_mark(),
            fmt::format("technology '{}' gives no energy for event '{}' and has no model for it",

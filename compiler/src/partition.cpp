@@ -194,7 +194,7 @@ struct Piece {
 // the pieces are cut greedily rather than evenly).
 std::vector<Piece> cut_by_memory(const Network& net, const Layer& layer,
                                  const std::vector<std::vector<SourceRange>>& slices, uint32_t unit,
-                                 const arch::CoreConfig& core) {
+                                 const arch::CoreConfig& core, uint32_t neurons_per_core) {
   const uint64_t cap_bits = core.synapse_memory_bytes * 8;
   std::vector<SliceTally> tally(slices.size());
   for (size_t sl = 0; sl < slices.size(); ++sl) {
@@ -209,7 +209,7 @@ std::vector<Piece> cut_by_memory(const Network& net, const Layer& layer,
     if (wpu == 0 && tally[sl].sparse.empty()) tally[sl].base_bits = core.weight_bits;
   }
   const uint32_t units = layer.size / unit;
-  const uint32_t max_units = core.neurons / unit;
+  const uint32_t max_units = neurons_per_core / unit;
   std::vector<Piece> pieces;
   uint32_t u0 = 0;
   for (SliceTally& t : tally) t.restart(0);
@@ -283,7 +283,15 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     m.fan_in_slices[l] = static_cast<uint32_t>(slices.size());
     const uint32_t unit = unit_neurons(layer);
     const uint32_t units = layer.size / unit;
-    uint64_t max_units = core.neurons / unit;
+    // map.neurons_per_core caps the neurons of a core (whole output channels).
+    const uint32_t per_core = arch.map.neurons_per_core ? arch.map.neurons_per_core : core.neurons;
+    if (arch.map.neurons_per_core && per_core < unit && unit <= core.neurons)
+      throw isa::InputError(fmt::format(
+          "layer '{}' does not fit the requested mapping: one output channel has {} neurons, "
+          "map.neurons_per_core allows {} (short by {})",
+          layer.name, unit, per_core, unit - per_core));
+    uint64_t max_units = per_core / unit;
+    const uint64_t requested_units = arch.map.neurons_per_core ? max_units : 0;
     if (max_units == 0)
       throw isa::InputError(fmt::format(
           "layer '{}' does not fit: one output channel has {} neurons, the core holds {} "
@@ -304,7 +312,7 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
       }
     };
     if (std::any_of(layer.inputs.begin(), layer.inputs.end(), sparse_layout)) {
-      for (const Piece& pc : cut_by_memory(net, layer, slices, unit, core))
+      for (const Piece& pc : cut_by_memory(net, layer, slices, unit, core, per_core))
         add_segments(pc.u0, pc.u1, pc.bits);
       continue;
     }
@@ -312,6 +320,17 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     for (size_t k = 0; k < slices.size(); ++k) {
       wpu[k] = weights_per_unit(layer, slices[k], unit);
       if (wpu[k] > 0) max_units = std::min<uint64_t>(max_units, (weight_cap - 1) / wpu[k]);
+    }
+    if (const uint64_t want = std::min<uint64_t>(requested_units, units); want > max_units) {
+      // The requested mapping does not fit the weight memory: say by how much.
+      const uint64_t w = *std::max_element(wpu.begin(), wpu.end());
+      const uint64_t need = ((w * want + 1) * core.weight_bits + 7) / 8;
+      throw isa::InputError(fmt::format(
+          "layer '{}' does not fit the requested mapping: map.neurons_per_core {} puts {} "
+          "neurons on a core, whose weights need {} bytes; core.synapse_memory holds {} bytes "
+          "(short by {} bytes)",
+          layer.name, arch.map.neurons_per_core, want * unit, need, core.synapse_memory_bytes,
+          need - std::min(need, core.synapse_memory_bytes)));
     }
     if (max_units == 0) {
       const uint64_t w = *std::max_element(wpu.begin(), wpu.end());
@@ -324,8 +343,11 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
     // Every slice uses the same pieces, so a partial segment feeds exactly one owner.
     const uint32_t pieces = static_cast<uint32_t>((units + max_units - 1) / max_units);
     for (uint32_t k = 0; k < pieces; ++k) {
-      const uint32_t u0 = static_cast<uint32_t>(uint64_t{units} * k / pieces);
-      const uint32_t u1 = static_cast<uint32_t>(uint64_t{units} * (k + 1) / pieces);
+      // Balanced pieces; a requested mapping fills each core in turn, as SANA-FE's do.
+      const uint64_t fill = requested_units ? max_units : 0;
+      const uint32_t u0 = static_cast<uint32_t>(fill ? fill * k : uint64_t{units} * k / pieces);
+      const uint32_t u1 = static_cast<uint32_t>(fill ? std::min<uint64_t>(units, fill * (k + 1))
+                                                     : uint64_t{units} * (k + 1) / pieces);
       std::vector<uint64_t> bits;
       for (size_t sl = 0; sl < slices.size(); ++sl)
         bits.push_back((wpu[sl] * (u1 - u0) + (wpu[sl] == 0 ? 1 : 0)) * core.weight_bits);
@@ -337,8 +359,11 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
   struct CoreLoad {
     uint64_t neurons = 0, synapse_bits = 0;
     AxonSet axons;
+    uint32_t layer = 0;
   };
   std::vector<CoreLoad> cores;
+  const uint64_t core_neurons =
+      arch.map.neurons_per_core ? arch.map.neurons_per_core : core.neurons;
   for (auto& s : m.segments) {
     const AxonSet need = axons_of(net.layers[s.layer], s.sources);
     bool placed = false;
@@ -346,8 +371,8 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
       auto& cl = cores[c];
       AxonSet merged = cl.axons;
       merged.insert(need.begin(), need.end());
-      if (cl.neurons + s.count <= core.neurons && cl.synapse_bits + s.synapse_bits <= cap_bits &&
-          axon_count(merged) <= core.fan_in) {
+      if (cl.neurons + s.count <= core_neurons && cl.synapse_bits + s.synapse_bits <= cap_bits &&
+          axon_count(merged) <= core.fan_in && (arch.map.share_cores || cl.layer == s.layer)) {
         cl.neurons += s.count;
         cl.synapse_bits += s.synapse_bits;
         cl.axons = std::move(merged);
@@ -360,6 +385,7 @@ Mapping partition(const Network& net, const arch::ArchConfig& arch) {
       cl.neurons = s.count;
       cl.synapse_bits = s.synapse_bits;
       cl.axons = need;
+      cl.layer = s.layer;
       s.core = static_cast<uint32_t>(cores.size());
       cores.push_back(std::move(cl));
     }

@@ -62,7 +62,12 @@ void place(const Network& net, const arch::ArchConfig& arch, Mapping& m) {
     return c;
   };
   const uint32_t slots = std::min(n, std::max(2 * L, 64u));
-  for (int pass = 0; pass < 8 && !edges.empty(); ++pass) {
+  // in_order: logical core k stays at mesh index k (reproducing another tool's placement).
+  const bool optimise = arch.map.placement == arch::Placement::optimised;
+  if (!optimise)
+    for (uint32_t k = 0; k < n; ++k) pos[k] = k;
+  best = cost();
+  for (int pass = 0; pass < 8 && optimise && !edges.empty(); ++pass) {
     bool improved = false;
     for (uint32_t a = 0; a < L; ++a)
       for (uint32_t b = a + 1; b < slots; ++b) {

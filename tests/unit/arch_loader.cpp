@@ -34,7 +34,8 @@ std::string error_of(const std::string& yaml, const std::vector<std::string>& se
 
 TEST_CASE("arch loader: every preset loads and carries its identity", "[arch][loader]") {
   const auto names = arch::preset_names();
-  REQUIRE(names == std::vector<std::string>{"default", "loihi", "ssc-edge", "truenorth"});
+  REQUIRE(names ==
+          std::vector<std::string>{"default", "loihi", "loihi_sanafe", "ssc-edge", "truenorth"});
   for (const auto& n : names) {
     INFO(n);
     const auto r = load_arch(n);

@@ -63,6 +63,7 @@ class ReferenceReservationNoc final : public sim::Noc {
           continue;
         }
         counters.link_traversals += flits_;
+        if (p == sim::kNorth || p == sim::kSouth) counters.link_traversals_ns += flits_;
         const uint32_t begin = static_cast<uint32_t>(subsets_.size());
         for (uint32_t d = 0; d < h.sub_count; ++d) {
           const uint32_t dst = subsets_[h.sub_begin + d];
@@ -78,7 +79,7 @@ class ReferenceReservationNoc final : public sim::Noc {
                      [](const Delivery& a, const Delivery& b) { return a.cycle < b.cycle; });
     for (const Delivery& d : deliveries_) {
       ++counters.deliveries;
-      if (d.endpoint == n_cores_) ++counters.host_packets;
+      if (d.endpoint == n_cores_) ++counters.host_packets, ++counters.host_packets_out;
       counters.contention_cycles += d.contention;
       sink.deliver(d.endpoint, d.cycle, d.injection, d.contention);
     }

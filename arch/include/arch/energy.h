@@ -26,10 +26,15 @@ namespace arch {
   X(neuron_spike, "neuron.spike", "one spike generated (threshold crossed, reset)")           \
   X(spike_out_packet, "spike_out.packet", "one packet built and injected (route lookup)")     \
   X(router_hop_flit, "router.hop_flit", "one flit through one router")                        \
-  X(link_traverse, "link.traverse", "one flit across one link between routers")               \
+  X(link_traverse, "link.traverse", "one flit across one east-west link between routers")     \
+  X(link_traverse_ns, "link.traverse_ns",                                                     \
+    "one flit across one north-south link (a table without it charges link.traverse)")        \
   X(controller_instr, "controller.instr", "one instruction fetched and decoded")              \
   X(barrier_sync, "barrier.sync", "one core taking part in one barrier")                      \
-  X(host_io, "host.io", "one packet through the host interface")
+  X(host_io, "host.io", "one packet through the host interface")                              \
+  X(host_out, "host.out",                                                                     \
+    "one packet a core sends to the host, all told (a table without it charges "              \
+    "spike_out.packet + host.io)")
 
 // X(enumerator, key, what one instance is).
 #define SPIKECHIP_STATIC_BLOCKS(X)                             \

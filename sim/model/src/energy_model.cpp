@@ -47,8 +47,16 @@ EnergyBreakdown compute_energy(const RunResult& r, const arch::ArchConfig& arch)
   }
   for (const Counters& c : r.layers) e.layer_dynamic_pj.push_back(dot(core_events(c), table));
   total[static_cast<size_t>(EnergyEvent::router_hop_flit)] = double(r.noc.flit_hops);
-  total[static_cast<size_t>(EnergyEvent::link_traverse)] = double(r.noc.link_traversals);
-  total[static_cast<size_t>(EnergyEvent::host_io)] = double(r.noc.host_packets);
+  total[static_cast<size_t>(EnergyEvent::link_traverse)] =
+      double(r.noc.link_traversals - r.noc.link_traversals_ns);
+  total[static_cast<size_t>(EnergyEvent::link_traverse_ns)] = double(r.noc.link_traversals_ns);
+  // A packet to the host is one event of its own (host.out), not a sent packet plus a
+  // host-interface crossing: tables that price it apart (SANA-FE's output neurons send no
+  // message) say so; the others give it the sum of the two.
+  const double out = double(r.noc.host_packets_out);
+  total[static_cast<size_t>(EnergyEvent::spike_out_packet)] -= out;
+  total[static_cast<size_t>(EnergyEvent::host_io)] = double(r.noc.host_packets) - out;
+  total[static_cast<size_t>(EnergyEvent::host_out)] = out;
   for (size_t k = 0; k < total.size(); ++k) {
     e.event_pj[k] = total[k] * table.event_pj[k];
     e.dynamic_pj += e.event_pj[k];

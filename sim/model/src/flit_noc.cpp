@@ -166,12 +166,13 @@ void FlitNoc::route(std::span<const NocInjection> injections, std::span<const ui
             const uint64_t zl = zero_load_arrival(injections[f.injection].source, dst,
                                                   injections[f.injection].cycle);
             ++counters.deliveries;
-            if (dst == n_cores_) ++counters.host_packets;
+            if (dst == n_cores_) ++counters.host_packets, ++counters.host_packets_out;
             counters.contention_cycles += arrival - zl;
             sink.deliver(dst, arrival, f.injection, arrival - zl);
           }
         } else {
           ++counters.link_traversals;
+          if (p == kNorth || p == kSouth) ++counters.link_traversals_ns;
           ++inputs_[down_r * kPorts + p].occupancy;
           in_flight_.push_back({now + flit_cycles_, down_r, p, out});
         }

@@ -146,6 +146,7 @@ void ReservationNoc::hop(uint64_t cycle, const Event& e) {
           {e.injection, e.node, p == kHost ? EventKind::deliver_host : EventKind::deliver_local});
     } else {
       counters.link_traversals += flits_;
+      if (p == kNorth || p == kSouth) counters.link_traversals_ns += flits_;
       events_.push(depart + flit_cycles_, {e.injection, child++, EventKind::hop});
     }
   }
@@ -158,7 +159,7 @@ void ReservationNoc::deliver(uint64_t cycle, const Event& e,
   const uint64_t zero_load = injections[e.injection].cycle + (n.hops + 1) * latency_ +
                              n.hops * flit_cycles_ + packet_cycles_;
   ++counters.deliveries;
-  if (host) ++counters.host_packets;
+  if (host) ++counters.host_packets, ++counters.host_packets_out;
   counters.contention_cycles += cycle - zero_load;
   sink.deliver(host ? n_cores_ : n.router, cycle, e.injection, cycle - zero_load);
 }

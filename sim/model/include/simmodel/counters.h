@@ -79,12 +79,14 @@ struct Counters {
 };
 
 // The network's counters (chip-wide).
-#define SIM_NOC_FIELDS(X)                                                       \
-  X(packets, "packets injected (a multicast packet counts once)", "packets")    \
-  X(deliveries, "(packet, destination) pairs delivered", "packets")             \
-  X(flit_hops, "flits through a router output port (router.hop_flit)", "flits") \
-  X(link_traversals, "flits across a router-to-router link", "flits")           \
-  X(host_packets, "packets through the host interface (in and out)", "packets") \
+#define SIM_NOC_FIELDS(X)                                                                \
+  X(packets, "packets injected (a multicast packet counts once)", "packets")             \
+  X(deliveries, "(packet, destination) pairs delivered", "packets")                      \
+  X(flit_hops, "flits through a router output port (router.hop_flit)", "flits")          \
+  X(link_traversals, "flits across a router-to-router link", "flits")                    \
+  X(link_traversals_ns, "flits across a north-south link (in link_traversals)", "flits") \
+  X(host_packets, "packets through the host interface (in and out)", "packets")          \
+  X(host_packets_out, "packets delivered to the host (in host_packets)", "packets")      \
   X(contention_cycles, "sum over deliveries of cycles above the zero-load latency", "cycles")
 
 struct NocCounters {
