@@ -39,6 +39,9 @@ void check_in_child(const std::string& path, const std::string& what,
   }
   if (pid == 0) {
     ::close(fds[0]);
+    // A crash ends the child at once: no handler of the parent's (a test framework's, a
+    // sanitizer's) runs in it and reports as if it were the parent.
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(sig, SIG_DFL);
     int code = kOk;
     try {
       check();

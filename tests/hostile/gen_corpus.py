@@ -541,6 +541,8 @@ def main():
     case("exit", "report_json_is_folder", "report.json",
          "golden --model {E}/bars.nir --dt 1e-3 --input {E}/bars_events.npy --out {T}/o",
          setup="mkdir:o/report.json")
+    case("exit", "layer_does_not_fit", "bars.nir;does not fit",
+         "compile {E}/bars.nir --dt 1e-3 --set core.neurons=16 -o {T}/m.scb")
     put("garbage.scb", b"SCB\0" + bytes(range(256)) * 4)
     case("exit", "scb_garbage_run", "garbage.scb",
          "run --model {C}/garbage.scb --input {E}/bars_events.npy --out {T}/o")
