@@ -1,6 +1,7 @@
 #include "yaml_input.h"
 
 #include <cmath>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -19,7 +20,12 @@ void fail(const Source& src, const YAML::Mark& mark, const std::string& what) {
 
 YAML::Node parse_yaml(std::string_view text, const Source& src) {
   try {
-    return YAML::Load(std::string(text));
+    // A second document ("---") would otherwise be ignored without a word.
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    if (docs.size() > 1)
+      fail(src, docs[1].Mark(),
+           "a second YAML document (expected one: the chip's keys in a single mapping)");
+    return docs.empty() ? YAML::Node() : docs.front();
   } catch (const YAML::Exception& e) {
     fail(src, e.mark, "malformed YAML: " + e.msg);
   }

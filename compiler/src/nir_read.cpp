@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "compiler/nir.h"
+#include "isa/contained.h"
 #include "isa/error.h"
+#include "isa/memory_budget.h"
 #include "nir_hdf5.h"
 
 namespace compiler::nir {
@@ -314,6 +316,9 @@ class Reader {
           StoredMatrix{file_, path, rows, static_cast<uint64_t>(a.size()) / rows, {}});
       return a;
     }
+    // Every dataset read adds to one total for the file: many datasets each under the element
+    // limit (hard links to one, say) must not add up to more than the memory budget.
+    memory_.add(file_ + ": " + path, isa::saturating_mul(static_cast<uint64_t>(a.size()), 8));
     a.data.resize(static_cast<size_t>(a.size()));
     if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.data.data()) < 0)
       fail(path, "cannot read dataset (expected a numeric array)" + h5::last_error());
@@ -341,6 +346,8 @@ class Reader {
     if (shape[0] > kMaxEdges)  // before reading: 3 M compressed duplicates once took 2.6 GB
       fail(path + "/edges", "has " + std::to_string(shape[0]) + " rows (expected at most " +
                                 std::to_string(kMaxEdges) + " edges)");
+    // Two std::string and the names' bytes per edge, and HDF5's copies while reading.
+    memory_.add(file_ + ": " + path + "/edges", isa::saturating_mul(static_cast<uint64_t>(n), 96));
     std::vector<std::string> flat = read_strings(d.get(), ftype.get(), n, path + "/edges");
     std::vector<std::pair<std::string, std::string>> edges;
     for (size_t i = 0; i + 1 < flat.size(); i += 2) edges.emplace_back(flat[i], flat[i + 1]);
@@ -431,6 +438,7 @@ class Reader {
   std::string file_;
   ReadOptions options_;
   size_t node_count_ = 0;
+  mutable isa::MemoryEstimate memory_;  // what the datasets read so far hold (const readers add)
 };
 
 // HDF5's signature sits at offset 0, 512, 1024, 2048, ... (after an optional user block).
@@ -458,14 +466,24 @@ Graph read_file(const std::string& path, const ReadOptions& options) {
     H5Eclear2(H5E_DEFAULT);
     throw isa::InputError(not_hdf5(path));
   }
-  Graph g;
-  {
-    h5::Id file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
-    if (!file.valid()) throw isa::InputError(path + ": cannot open HDF5 file" + h5::last_error());
-    g = Reader(path, options).read(file.get());
+  const auto read = [&path](const ReadOptions& o) {
+    Graph g;
+    {
+      h5::Id file = h5::file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+      if (!file.valid()) throw isa::InputError(path + ": cannot open HDF5 file" + h5::last_error());
+      g = Reader(path, o).read(file.get());
+    }
+    H5garbage_collect();  // HDF5 keeps freed blocks (vlen strings) on free lists until asked
+    return g;
+  };
+  if (options.read_in_child_first) {
+    // The whole structure (every string, every small array) is read in a child first, large
+    // matrices left in the file: libhdf5 crashes there are the file's error, not a signal.
+    ReadOptions trial = options;
+    trial.leave_in_file_elements = 1;
+    isa::check_in_child(path, "the NIR graph", [&] { read(trial); });
   }
-  H5garbage_collect();  // HDF5 keeps freed blocks (vlen strings) on free lists until asked
-  return g;
+  return read(options);
 }
 
 void load(Array& a) {

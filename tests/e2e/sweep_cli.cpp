@@ -243,7 +243,7 @@ TEST_CASE("e2e sweep: failing points are rows (exit 4), --retry-failed runs them
   INFO(r.err);
   CHECK(r.exit_code == 4);
   const std::string csv = read_text(dir / "out" / "results.csv");
-  CHECK_THAT(csv, Catch::Contains("\"compile: layer 'lines.lif' does not fit: one output "
+  CHECK_THAT(csv, Catch::Contains("bars.nir: layer 'lines.lif' does not fit: one output "
                                   "channel has 256 neurons, the core holds 8 (short by 248)\",8,"));
   CHECK_THAT(csv, Catch::Contains(",ok,1024,"));
   r = spikechip(sweep_cmd(dir / "f.yaml", dir / "out"));

@@ -70,6 +70,15 @@ int run_compile(const std::vector<std::string>& args) {
     if (!path.empty() && std::filesystem::equivalent(path, model, ec))
       throw isa::InputError(
           fmt::format("{} {}: is the model itself (it would be overwritten)", name, path));
+    // Both outputs must be writable before either is written: a listing that fails after the
+    // image was written would leave the image behind.
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (!path.empty() && !folder.empty() && !std::filesystem::is_directory(folder, ec))
+      throw isa::InputError(
+          fmt::format("{} {}: the folder {} does not exist", name, path, folder.string()));
+    if (!path.empty() && std::filesystem::is_directory(path, ec))
+      throw isa::InputError(
+          fmt::format("{} {}: is a folder, where compile writes a file", name, path));
   }
   if (!output.empty() && output == listing)
     throw isa::InputError(fmt::format("-o and --listing name the same file {}", output));

@@ -74,7 +74,8 @@ int run_golden(const std::vector<std::string>& args) {
                     "does not hold)",
                     model));
   const auto& net = lm.compiled.net;
-  const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, lm.image);
+  const std::vector<sim::Probe> probes = cli::parse_probes(
+      probe_opts, lm.image, uint64_t{mw.workload.frames.samples} * mw.workload.frames.timesteps);
   const cli::Workload& wl = mw.workload;
   const workloads::Frames& frames = wl.frames;
   const std::vector<int64_t>& labels = wl.labels;

@@ -67,7 +67,8 @@ int run_run(const std::vector<std::string>& args) {
         "{}: --check-golden needs the NIR model (the golden executor runs the quantised network)",
         model));
   const auto& image = lm.image;
-  const std::vector<sim::Probe> probes = cli::parse_probes(probe_opts, image);
+  const std::vector<sim::Probe> probes = cli::parse_probes(
+      probe_opts, image, uint64_t{mw.workload.frames.samples} * mw.workload.frames.timesteps);
   const cli::Workload& wl = mw.workload;
   const workloads::Frames& frames = wl.frames;
   const std::vector<int64_t>& labels = wl.labels;

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "compiler/golden.h"
@@ -58,7 +59,14 @@ workloads::Frames load_input(const InputOptions& in, const std::vector<uint32_t>
     b.sensor_width = w, b.sensor_height = h;
   }
   workloads::Frames f = workloads::load_input_frames(in.input, frame_shape, b);
+  if (f.samples == 0 || (f.timesteps == 0 && !in.timesteps))
+    throw isa::InputError(fmt::format(
+        "{}: the input holds {} samples of {} steps (expected at least one step of one sample; "
+        "an event file with no events in range gives none: --timesteps N feeds N steps)",
+        in.input, f.samples, f.timesteps));
   if (in.timesteps && in.timesteps != f.timesteps) {
+    workloads::check_frames_memory(fmt::format("{}: --timesteps {}", in.input, in.timesteps),
+                                   f.samples, in.timesteps, f.frame_size());
     workloads::Frames g = workloads::Frames::zeros(f.samples, in.timesteps, f.frame_shape);
     const uint32_t copy = std::min(f.timesteps, in.timesteps);
     for (uint32_t s = 0; s < f.samples; ++s)
@@ -85,6 +93,16 @@ Workload load_workload(const InputOptions& in, LoadedModel& lm,
     if (w.labels.size() != w.frames.samples)
       throw isa::InputError(fmt::format("{}: {} labels for {} samples", in.labels, w.labels.size(),
                                         w.frames.samples));
+    // A label is the index of the output neuron that should win: one the model has.
+    uint32_t classes = 0;
+    for (const isa::LayerInfo& l : image.layers)
+      if (l.is_output) classes = std::max(classes, l.size);
+    for (size_t i = 0; i < w.labels.size(); ++i)
+      if (w.labels[i] < 0 || (classes && w.labels[i] >= classes))
+        throw isa::InputError(fmt::format(
+            "{}: element {}: label {} (expected a class 0 to {}: the model's output has {} "
+            "neurons)",
+            in.labels, i, w.labels[i], classes ? classes - 1 : 0, classes));
   }
   if (!lm.input_quant) {  // a program image: its fixed point was chosen without these inputs
     lm.input_quant =
@@ -98,7 +116,11 @@ Workload load_workload(const InputOptions& in, LoadedModel& lm,
                  in.input, 100 * lm.input_quant->relative_error(),
                  100 * compiler::kInputWarnRelativeError, compiler::describe(*lm.input_quant));
   }
-  w.inputs = to_spike_frames(w.frames, image.input_frac_bits, input_bits);
+  try {
+    w.inputs = to_spike_frames(w.frames, image.input_frac_bits, input_bits);
+  } catch (const isa::InputError& e) {
+    throw isa::InputError(fmt::format("{}: {}", in.input, e.what()));
+  }
   return w;
 }
 

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "isa/error.h"
+#include "isa/memory_budget.h"
 #include "workloads/error.h"
 
 namespace cli {
@@ -37,7 +38,36 @@ static void print_help() {
   std::sort(sorted.begin(), sorted.end(),
             [](const cli::Verb& a, const cli::Verb& b) { return std::string(a.name) < b.name; });
   for (const auto& v : sorted) fmt::print("  {:<9} {}\n", v.name, v.summary);
+  fmt::print(
+      "\nevery verb: --memory-budget SIZE (e.g. 8GiB; default {}, or SPIKECHIP_MEMORY_BUDGET):\n"
+      "  inputs that would need more memory are refused before it is allocated\n",
+      isa::format_bytes(isa::kDefaultMemoryBudget));
   fmt::print("\nexit codes: 0 success, 2 bad input, 3 golden mismatch, 1 internal error\n");
+}
+
+// --memory-budget SIZE (or =SIZE), taken out of `args` for every verb: the one memory budget
+// (isa/memory_budget.h) that every reader checks.
+static void take_memory_budget(std::vector<std::string>& args) {
+  constexpr std::string_view kOption = "--memory-budget";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].rfind(kOption, 0) != 0) continue;
+    std::string value;
+    if (args[i] == kOption) {
+      if (i + 1 == args.size())
+        throw isa::InputError("--memory-budget: expected a size, e.g. 8GiB");
+      value = args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                 args.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+    } else if (args[i][kOption.size()] == '=') {
+      value = args[i].substr(kOption.size() + 1);
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      continue;
+    }
+    isa::set_memory_budget(isa::parse_bytes(value, kOption));
+    setenv("SPIKECHIP_MEMORY_BUDGET", value.c_str(), 1);  // for run's worker processes
+    --i;
+  }
 }
 
 int main(int argc, char** argv) {
@@ -56,6 +86,8 @@ int main(int argc, char** argv) {
   for (const auto& v : cli::verbs()) {
     if (verb != v.name) continue;
     try {
+      take_memory_budget(args);
+      isa::memory_budget();  // a malformed SPIKECHIP_MEMORY_BUDGET is refused here, by name
       return v.run(args);
     } catch (const isa::InputError& e) {
       fmt::print(stderr, "spikechip {}: error: {}\n", verb, e.what());

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <string_view>
+
 #include "compiler/compile_key.h"
 #include "compiler/conventions.h"
 #include "compiler/mapping.h"
@@ -157,8 +159,19 @@ LoadedModel load_model(const std::string& path, const ModelOptions& m,
   lm.profile = m.profile;
   lm.options = m.compile;
   lm.options.input_values = input_values;
+  // What the compiler refuses after reading (a layer that does not fit, ...) names the model.
+  const auto compile = [&] {
+    try {
+      return compiler::compile_nir(path, lm.arch.config, lm.arch.hash, lm.options);
+    } catch (const compiler::MeshTooSmall&) {
+      throw;
+    } catch (const isa::InputError& e) {
+      if (std::string_view(e.what()).find(path) != std::string_view::npos) throw;
+      throw isa::InputError(fmt::format("{}: {}", path, e.what()));
+    }
+  };
   try {
-    lm.compiled = compiler::compile_nir(path, lm.arch.config, lm.arch.hash, lm.options);
+    lm.compiled = compile();
   } catch (const compiler::MeshTooSmall& e) {
     if (!m.fit) throw;
     // The core stays as chosen: only the mesh grows, so the partition is the same.
@@ -170,7 +183,7 @@ LoadedModel load_model(const std::string& path, const ModelOptions& m,
         fmt::format("--fit: the network needs {} cores; mesh grown from {}x{} to {}x{}",
                     e.cores_needed, lm.arch.config.mesh.x, lm.arch.config.mesh.y, mesh.x, mesh.y);
     lm.arch = arch::load_arch(m.arch, sets);
-    lm.compiled = compiler::compile_nir(path, lm.arch.config, lm.arch.hash, lm.options);
+    lm.compiled = compile();
   }
   lm.options.input_values = nullptr;  // the workload it points to is the caller's
   if (!lm.fitted.empty()) fmt::print(stderr, "spikechip: {}\n", lm.fitted);

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "isa/error.h"
+#include "isa/memory_budget.h"
 
 namespace cli {
 namespace {
@@ -22,22 +23,25 @@ uint32_t parse_index(const std::string& spec, std::string_view s) {
   return v;
 }
 
-// "0-3,7" -> {0, 1, 2, 3, 7}.
-std::vector<uint32_t> parse_neurons(const std::string& spec, std::string_view list) {
-  std::vector<uint32_t> out;
+// "0-3,7" -> {{0, 3}, {7, 7}}: inclusive ranges, expanded only once they are known to lie
+// inside the layer (0-4294967295 would otherwise allocate 16 GiB before any check).
+std::vector<std::pair<uint32_t, uint32_t>> parse_neurons(const std::string& spec,
+                                                         std::string_view list) {
+  std::vector<std::pair<uint32_t, uint32_t>> out;
   while (true) {
     const size_t comma = list.find(',');
     const std::string_view item = list.substr(0, comma);
     const size_t dash = item.find('-');
     if (dash == std::string_view::npos) {
-      out.push_back(parse_index(spec, item));
+      const uint32_t j = parse_index(spec, item);
+      out.emplace_back(j, j);
     } else {
       const uint32_t lo = parse_index(spec, item.substr(0, dash));
       const uint32_t hi = parse_index(spec, item.substr(dash + 1));
       if (hi < lo)
         throw isa::InputError(
             fmt::format("--probe '{}': range {} is empty (expected low-high)", spec, item));
-      for (uint32_t j = lo; j <= hi; ++j) out.push_back(j);
+      out.emplace_back(lo, hi);
     }
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
@@ -66,7 +70,8 @@ void add_probe_options(po::options_description& opts, ProbeOptions& p) {
       "file name of the probe CSV inside --out (sample,step,layer,neuron,v,u; hardware units)");
 }
 
-std::vector<sim::Probe> parse_probes(const ProbeOptions& p, const isa::ProgramImage& image) {
+std::vector<sim::Probe> parse_probes(const ProbeOptions& p, const isa::ProgramImage& image,
+                                     uint64_t sample_steps) {
   if (p.out.empty() || p.out.find('/') != std::string::npos || p.out.front() == '.')
     throw isa::InputError(fmt::format(
         "--probe-out '{}': expected a file name inside the output folder (written with it)",
@@ -74,11 +79,11 @@ std::vector<sim::Probe> parse_probes(const ProbeOptions& p, const isa::ProgramIm
   std::vector<sim::Probe> out;
   for (const std::string& spec : p.specs) {
     std::string name = spec;
-    std::vector<uint32_t> neurons;
+    std::vector<std::pair<uint32_t, uint32_t>> ranges;
     const size_t colon = spec.rfind(':');
     if (colon != std::string::npos) {
       name = spec.substr(0, colon);
-      neurons = parse_neurons(spec, std::string_view(spec).substr(colon + 1));
+      ranges = parse_neurons(spec, std::string_view(spec).substr(colon + 1));
     }
     sim::Probe probe;
     bool found = false;
@@ -97,13 +102,22 @@ std::vector<sim::Probe> parse_probes(const ProbeOptions& p, const isa::ProgramIm
       throw isa::InputError(
           fmt::format("--probe '{}': no layer '{}' (layers: {})", spec, name, names));
     const uint32_t size = image.layers[probe.layer].size;
-    if (neurons.empty())
-      for (uint32_t j = 0; j < size; ++j) neurons.push_back(j);
-    for (uint32_t j : neurons)
-      if (j >= size)
+    if (ranges.empty() && size > 0) ranges.emplace_back(0, size - 1);
+    uint64_t count = 0;
+    for (const auto& [lo, hi] : ranges) {
+      if (hi >= size)
         throw isa::InputError(fmt::format("--probe '{}': layer '{}' has {} neurons, no neuron {}",
-                                          spec, name, size, j));
-    probe.neurons = std::move(neurons);
+                                          spec, name, size, hi));
+      count += uint64_t{hi} - lo + 1;
+    }
+    // The neuron list, and a CSV row (about 48 bytes) per neuron, sample and step.
+    constexpr uint64_t kRowBytes = 48;
+    isa::check_memory(
+        fmt::format("--probe '{}': {} neurons x {} samples and steps", spec, count, sample_steps),
+        isa::saturating_mul(count,
+                            sizeof(uint32_t) + isa::saturating_mul(sample_steps, kRowBytes)));
+    for (const auto& [lo, hi] : ranges)
+      for (uint64_t j = lo; j <= hi; ++j) probe.neurons.push_back(static_cast<uint32_t>(j));
     out.push_back(std::move(probe));
   }
   return out;

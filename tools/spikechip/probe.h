@@ -23,8 +23,10 @@ void add_probe_options(boost::program_options::options_description& opts, ProbeO
 
 // Resolves the specs against the image's layers (by name, as in report.json); the neuron list
 // of each result is explicit (all of the layer when the spec names none). Checks --probe-out.
-// Throws isa::InputError naming the spec and what was expected.
-std::vector<sim::Probe> parse_probes(const ProbeOptions& p, const isa::ProgramImage& image);
+// Throws isa::InputError naming the spec and what was expected, or when the CSV for
+// `sample_steps` (samples x steps) rows per neuron would pass the memory budget.
+std::vector<sim::Probe> parse_probes(const ProbeOptions& p, const isa::ProgramImage& image,
+                                     uint64_t sample_steps);
 
 class ProbeCsv {
  public:

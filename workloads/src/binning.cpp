@@ -7,13 +7,11 @@
 
 #include <fmt/core.h>
 
+#include "isa/memory_budget.h"
 #include "workloads/error.h"
 
 namespace workloads {
 namespace {
-
-// Frames grow with the recording when the step count is not given; 2^30 floats is 4 GiB.
-constexpr uint64_t kMaxValues = uint64_t{1} << 30;
 
 std::vector<uint32_t> squeeze(const std::vector<uint32_t>& s) {
   std::vector<uint32_t> out;
@@ -41,10 +39,45 @@ std::vector<uint32_t> reconcile(const std::vector<uint32_t>& chw,
       path, shape_string(chw), shape_string(expected)));
 }
 
+// An upper bound on the steps a sample fills, from one pass over its events, so that frames are
+// checked against the memory budget before they grow (a 1 µs window on a 0.3 s recording, or
+// one event 10^9 µs late, would otherwise allocate up to the budget before being refused).
+uint64_t steps_bound(EventReader& r, const BinningOptions& o) {
+  std::vector<Event> batch(65536);
+  int64_t first = -1, last = -1;
+  uint64_t events = 0;
+  while (size_t n = r.read(batch)) {
+    events += n;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t t = batch[i].t_us;
+      if (t < 0) continue;  // refused by binning, naming the event
+      if (first < 0) first = t;
+      last = std::max(last, t);
+    }
+  }
+  if (o.mode == BinningOptions::Mode::kEventCount) return events / o.events_per_step + 1;
+  const int64_t t0 = o.t_start_us >= 0 ? o.t_start_us : first;
+  if (last < 0 || last < t0) return 0;
+  return static_cast<uint64_t>(last - t0) / static_cast<uint64_t>(o.window_us) + 1;
+}
+
+Frames bin_events_bounded(EventReader& reader, const BinningOptions& o,
+                          const std::vector<uint32_t>& expected, BinningStats* stats_out,
+                          uint64_t max_steps);
+
 }  // namespace
 
 Frames bin_events(EventReader& reader, const BinningOptions& o,
                   const std::vector<uint32_t>& expected, BinningStats* stats_out) {
+  return bin_events_bounded(reader, o, expected, stats_out, 0);
+}
+
+namespace {
+
+// bin_events, with `max_steps` (0 = unknown) checked against the memory budget first.
+Frames bin_events_bounded(EventReader& reader, const BinningOptions& o,
+                          const std::vector<uint32_t>& expected, BinningStats* stats_out,
+                          uint64_t max_steps) {
   const EventInfo& info = reader.info();
   if (o.downsample == 0) throw std::invalid_argument("binning: downsample must be >= 1");
   if (o.mode == BinningOptions::Mode::kTimeWindow && o.window_us <= 0)
@@ -88,7 +121,13 @@ Frames bin_events(EventReader& reader, const BinningOptions& o,
   uint64_t kept = 0;  // events inside the crop, for event-count mode
   int64_t t0 = o.t_start_us;
   const uint32_t T = o.timesteps;
-  if (T) values.assign(static_cast<size_t>(T) * frame, 0.0f);
+  if (!T && max_steps)
+    check_frames_memory(fmt::format("{}: events spanning {} steps", info.path, max_steps), 1,
+                        max_steps, frame);
+  if (T) {
+    check_frames_memory(fmt::format("{}: --timesteps {}", info.path, T), 1, T, frame);
+    values.assign(static_cast<size_t>(T) * frame, 0.0f);
+  }
   std::vector<Event> batch(65536);
   while (size_t n = reader.read(batch)) {
     st.events_read += n;
@@ -98,6 +137,11 @@ Frames bin_events(EventReader& reader, const BinningOptions& o,
         ++st.events_outside;
         continue;
       }
+      if (e.t_us < 0)  // formats with integer timestamps: a reader has no reason to refuse
+        throw InputError(
+            fmt::format("{}: event {}: timestamp {} µs is negative (expected "
+                        "microseconds from the recording's start)",
+                        info.path, st.events_read - n + i, e.t_us));
       uint64_t step;
       if (o.mode == BinningOptions::Mode::kTimeWindow) {
         if (t0 < 0) t0 = e.t_us;
@@ -114,12 +158,12 @@ Frames bin_events(EventReader& reader, const BinningOptions& o,
         ++st.events_late;
         continue;
       }
-      if ((step + 1) * frame > values.size()) {
-        if ((step + 1) * frame > kMaxValues)
-          throw InputError(fmt::format(
-              "{}: event at {} µs falls in timestep {}: {} frames of {} values exceed the {} "
-              "value limit (window too small, or give a number of timesteps)",
-              info.path, e.t_us, step, step + 1, frame, kMaxValues));
+      if (isa::saturating_mul(step + 1, frame) > values.size()) {
+        // Frames grow with the recording when the step count is not given: a window too small
+        // or one event far in the future would ask for more than the budget.
+        check_frames_memory(fmt::format("{}: event {} (at {} µs) falls in step {}", info.path,
+                                        st.events_read - n + i, e.t_us, step),
+                            1, step + 1, frame);
         values.resize((step + 1) * frame, 0.0f);
       }
       const uint32_t c = o.merge_polarity ? 0 : (e.p ? 1 : 0);
@@ -142,17 +186,22 @@ Frames bin_events(EventReader& reader, const BinningOptions& o,
   return out;
 }
 
+}  // namespace
+
 Frames bin_event_file(const std::string& path, const BinningOptions& options,
                       const std::vector<uint32_t>& expected, const std::string& format,
                       BinningStats* stats_out) {
   auto reader = open_events(path, {format, 0});
+  auto prepass = options.timesteps ? nullptr : open_events(path, {format, 0});
   const uint32_t n = reader->info().samples;
   std::vector<Frames> per_sample;
   BinningStats total;
   for (uint32_t s = 0; s < n; ++s) {
     if (s > 0) reader->select_sample(s);
+    if (s > 0 && prepass) prepass->select_sample(s);
+    const uint64_t max_steps = prepass ? steps_bound(*prepass, options) : 0;
     BinningStats st;
-    per_sample.push_back(bin_events(*reader, options, expected, &st));
+    per_sample.push_back(bin_events_bounded(*reader, options, expected, &st, max_steps));
     total.events_read += st.events_read;
     total.events_binned += st.events_binned;
     total.events_outside += st.events_outside;
@@ -163,6 +212,7 @@ Frames bin_event_file(const std::string& path, const BinningOptions& options,
   uint32_t T = 0;
   for (const auto& f : per_sample) T = std::max(T, f.timesteps);
   if (n == 0) return Frames{};
+  check_frames_memory(path, n, T, per_sample[0].frame_size());
   Frames out = Frames::zeros(n, T, per_sample[0].frame_shape);
   const size_t frame = out.frame_size();
   for (uint32_t s = 0; s < n; ++s)

@@ -1,6 +1,8 @@
 // One factory per event format; open_events() (events_open.cpp) chooses among them.
 #pragma once
+#include <cmath>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "workloads/events.h"
@@ -19,6 +21,15 @@ std::unique_ptr<EventReader> open_npy_events(const std::string& path);
 std::unique_ptr<EventReader> open_spike_hdf5(const std::string& path, uint32_t sample);
 // An HDF5 file with a spikes/times dataset (SHD/SSC layout).
 bool is_spike_hdf5(const std::string& path);
+
+// Timestamps are microseconds in [0, kMaxEventTimeUs] (2^53 µs, 285 years: every value a double
+// holds exactly). Readers of formats that store them as floats convert here: nullopt for NaN,
+// infinities, negative or larger values, which the reader refuses naming the record.
+inline constexpr int64_t kMaxEventTimeUs = int64_t{1} << 53;
+inline std::optional<int64_t> checked_time_us(double t_us) {
+  if (!(t_us >= 0) || t_us > static_cast<double>(kMaxEventTimeUs)) return std::nullopt;
+  return static_cast<int64_t>(std::llround(t_us));
+}
 
 // Little/big-endian loads from unaligned bytes.
 inline uint16_t le16(const uint8_t* p) {

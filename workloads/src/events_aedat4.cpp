@@ -23,6 +23,7 @@
 
 #include "binary_file.h"
 #include "event_readers.h"
+#include "isa/memory_budget.h"
 #include "workloads/error.h"
 
 namespace workloads {
@@ -212,9 +213,35 @@ class Aedat4Reader : public EventReader {
     }
   }
 
+  // Appends inflated bytes, bounded: a few kilobytes of Zstd or LZ4 can inflate to gigabytes.
+  // A size-prefixed packet (DV writes them so) may not inflate past its prefix, which must fit
+  // the memory budget; an unprefixed one is bounded by the budget alone.
+  void append_plain(const uint8_t* p, size_t len, uint64_t at, size_t index) {
+    plain_.insert(plain_.end(), p, p + len);
+    if (plain_limit_ == 0 && plain_.size() >= 12) {
+      if (std::memcmp(plain_.data() + 8, "EVTS", 4) == 0)
+        plain_limit_ = uint64_t{4} + le32(plain_.data());
+      else if (std::memcmp(plain_.data() + 4, "EVTS", 4) == 0)
+        plain_limit_ = isa::memory_budget();
+      else
+        file_.fail(at,
+                   fmt::format("packet {}: expected a flatbuffer with identifier 'EVTS'", index));
+      if (!isa::within_budget(plain_limit_))
+        file_.fail(at, isa::over_budget_message(fmt::format("packet {} (its size prefix)", index),
+                                                plain_limit_));
+    }
+    if (plain_limit_ != 0 && plain_.size() > plain_limit_)
+      file_.fail(at, plain_limit_ == isa::memory_budget()
+                         ? isa::over_budget_message(fmt::format("packet {}", index), plain_.size())
+                         : fmt::format("packet {}: inflates past the {} bytes its size prefix "
+                                       "announces",
+                                       index, plain_limit_));
+  }
+
   const std::vector<uint8_t>& decompress(uint64_t at, size_t index) {
     if (compression_ == 0) return raw_;
     plain_.clear();
+    plain_limit_ = 0;
     uint8_t chunk[1 << 16];
     if (compression_ <= 2) {
       if (!lz4_ && LZ4F_isError(LZ4F_createDecompressionContext(&lz4_, LZ4F_VERSION)))
@@ -228,7 +255,7 @@ class Aedat4Reader : public EventReader {
         if (LZ4F_isError(r))
           file_.fail(at,
                      fmt::format("packet {}: LZ4 data corrupt: {}", index, LZ4F_getErrorName(r)));
-        plain_.insert(plain_.end(), chunk, chunk + out_len);
+        append_plain(chunk, out_len, at, index);
         pos += in_len;
         if (r == 0) break;
         if (pos >= raw_.size() && out_len == 0)
@@ -244,7 +271,7 @@ class Aedat4Reader : public EventReader {
         if (ZSTD_isError(r))
           file_.fail(at,
                      fmt::format("packet {}: Zstd data corrupt: {}", index, ZSTD_getErrorName(r)));
-        plain_.insert(plain_.end(), chunk, chunk + out.pos);
+        append_plain(chunk, out.pos, at, index);
         if (r == 0) break;
         if (in.pos >= in.size && out.pos == 0)
           file_.fail(at, fmt::format("packet {}: Zstd frame truncated", index));
@@ -258,6 +285,7 @@ class Aedat4Reader : public EventReader {
   int64_t data_table_ = -1;
   std::set<int32_t> event_streams_;
   std::vector<uint8_t> raw_, plain_;
+  uint64_t plain_limit_ = 0;  // inflated bytes allowed for the current packet; 0 = not known yet
   LZ4F_dctx* lz4_ = nullptr;
   ZSTD_DStream* zstd_ = nullptr;
   const uint8_t* events_ = nullptr;  // into raw_ or plain_

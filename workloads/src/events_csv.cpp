@@ -116,8 +116,12 @@ class CsvReader : public EventReader {
       if (v[k] < 0 || v[k] > 65535 || v[k] != std::floor(v[k]))
         fail(static_cast<size_t>(col_[k]) + 1,
              fmt::format("expected an integer coordinate 0..65535, found {}", v[k]));
-    return Event{static_cast<int64_t>(std::llround(v[0])), static_cast<uint16_t>(v[1]),
-                 static_cast<uint16_t>(v[2]), static_cast<uint8_t>(v[3] > 0 ? 1 : 0)};
+    const std::optional<int64_t> t = checked_time_us(v[0]);
+    if (!t)
+      fail(static_cast<size_t>(col_[0]) + 1,
+           fmt::format("expected a time of 0 to {} µs, found {}", kMaxEventTimeUs, v[0]));
+    return Event{*t, static_cast<uint16_t>(v[1]), static_cast<uint16_t>(v[2]),
+                 static_cast<uint8_t>(v[3] > 0 ? 1 : 0)};
   }
 
   BinaryFile file_;

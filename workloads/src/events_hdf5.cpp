@@ -117,12 +117,13 @@ class SpikeHdf5Reader : public EventReader {
     size_t n = 0;
     for (; n < out.size() && next_ < times_.size(); ++n, ++next_) {
       const double t = times_[next_];
-      if (!std::isfinite(t) || t < 0)
+      const std::optional<int64_t> t_us = checked_time_us(t * 1e6);
+      if (!t_us)
         throw InputError(
             fmt::format("{}: spikes/times record {}: time {} s is not a finite "
-                        "non-negative number",
+                        "non-negative number of at most 2^53 µs",
                         info_.path, next_, t));
-      out[n] = Event{static_cast<int64_t>(std::llround(t * 1e6)), units_[next_], 0, 0};
+      out[n] = Event{*t_us, units_[next_], 0, 0};
     }
     return n;
   }

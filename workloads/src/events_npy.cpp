@@ -62,10 +62,14 @@ class NpyEventReader : public EventReader {
       if (x < 0 || x > 65535 || y < 0 || y > 65535)
         throw InputError(fmt::format("{}: record {}: coordinate ({}, {}) outside 0..65535",
                                      info_.path, next_ + i, x, y));
-      const double t = load_npy_double(r + t_.offset, t_.type);
-      out[i] = Event{t_.type.kind == 'f' ? static_cast<int64_t>(std::llround(t))
-                                         : load_npy_int64(r + t_.offset, t_.type),
-                     static_cast<uint16_t>(x), static_cast<uint16_t>(y),
+      const std::optional<int64_t> t =
+          t_.type.kind == 'f' ? checked_time_us(load_npy_double(r + t_.offset, t_.type))
+                              : std::optional(load_npy_int64(r + t_.offset, t_.type));
+      if (!t || *t < 0 || *t > kMaxEventTimeUs)
+        throw InputError(fmt::format("{}: record {}: time {} µs outside 0 to {} µs", info_.path,
+                                     next_ + i, load_npy_double(r + t_.offset, t_.type),
+                                     kMaxEventTimeUs));
+      out[i] = Event{*t, static_cast<uint16_t>(x), static_cast<uint16_t>(y),
                      static_cast<uint8_t>(load_npy_double(r + p_.offset, p_.type) > 0 ? 1 : 0)};
     }
     next_ += take;

@@ -1,8 +1,11 @@
 #include "workloads/frames.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include <fmt/core.h>
+
+#include "isa/memory_budget.h"
 
 #include "workloads/error.h"
 #include "workloads/npy.h"
@@ -26,6 +29,16 @@ std::span<const float> Frames::frame(uint32_t sample, uint32_t t) const {
 std::span<float> Frames::frame(uint32_t sample, uint32_t t) {
   auto c = static_cast<const Frames&>(*this).frame(sample, t);
   return {const_cast<float*>(c.data()), c.size()};
+}
+
+void check_frames_memory(const std::string& what, uint64_t samples, uint64_t timesteps,
+                         uint64_t frame_size) {
+  const uint64_t values = isa::saturating_mul(isa::saturating_mul(samples, timesteps), frame_size);
+  const uint64_t bytes = isa::saturating_mul(values, kBytesPerInputValue);
+  if (!isa::within_budget(bytes))
+    throw InputError(isa::over_budget_message(
+        fmt::format("{}: {} samples x {} steps x {} values", what, samples, timesteps, frame_size),
+        bytes));
 }
 
 Frames Frames::zeros(uint32_t samples, uint32_t timesteps, std::vector<uint32_t> frame_shape) {
@@ -93,11 +106,20 @@ Frames load_tensor_input(const std::string& path,
         "[N, T, {} (or any trailing dimensions holding {} values per frame)",
         path, shape_string(s), shape_string(expected_frame_shape), inner, inner, frame));
   }
+  const size_t samples = lead == 2 ? s[0] : 1, steps = s[lead - 1];
+  if (samples == 0 || steps == 0 || samples > UINT32_MAX || steps > UINT32_MAX)
+    throw InputError(fmt::format("{}: tensor shape {}: expected 1 to {} samples and steps", path,
+                                 shape_string(s), UINT32_MAX));
+  check_frames_memory(path, samples, steps, frame);
   Frames f;
-  f.samples = lead == 2 ? static_cast<uint32_t>(s[0]) : 1;
-  f.timesteps = static_cast<uint32_t>(s[lead - 1]);
+  f.samples = static_cast<uint32_t>(samples);
+  f.timesteps = static_cast<uint32_t>(steps);
   f.frame_shape = expected_frame_shape;
   f.values = to_float(a);
+  for (size_t i = 0; i < f.values.size(); ++i)
+    if (!std::isfinite(f.values[i]))
+      throw InputError(fmt::format("{}: element {} (C order) is {} (expected finite values)", path,
+                                   i, f.values[i]));
   return f;
 }
 

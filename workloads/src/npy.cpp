@@ -15,7 +15,9 @@
 
 #include <fmt/core.h>
 
+#include "isa/memory_budget.h"
 #include "workloads/error.h"
+#include "workloads/frames.h"
 
 namespace workloads {
 namespace {
@@ -85,9 +87,19 @@ class LiteralParser {
       if (eat(close)) return;
     }
   }
+  // NumPy's own headers nest a few levels (a record's sub-arrays); the input must not choose
+  // the recursion depth (50,000 brackets once overflowed the stack).
+  static constexpr int kMaxNesting = 32;
   PyValue parse() {
     skip_space();
     if (pos_ >= text_.size()) fail("a value");
+    if (depth_ >= kMaxNesting)
+      fail(fmt::format("at most {} levels of nested brackets", kMaxNesting));
+    struct Level {
+      int& d;
+      explicit Level(int& depth) : d(++depth) {}
+      ~Level() { --d; }
+    } level(depth_);
     PyValue v;
     char c = text_[pos_];
     if (c == '\'' || c == '"') {
@@ -149,6 +161,7 @@ class LiteralParser {
   const std::string& path_;
   size_t base_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 [[noreturn]] void header_error(const std::string& path, size_t offset, const std::string& what) {
@@ -415,6 +428,11 @@ NpyArray read_npy(const std::string& path) {
   const size_t n = a.count();
   if (a.item_size && n > (size_t{1} << 40) / a.item_size) header_error(path, 10, "shape too large");
   const size_t want = n * a.item_size;
+  // The stored bytes and their conversion to float or int64 (8 bytes at most per element).
+  if (!isa::within_budget(isa::saturating_add(want, isa::saturating_mul(n, 8))))
+    throw InputError(isa::over_budget_message(
+        fmt::format("{}: NPY data of shape {}", path, shape_string(a.shape)),
+        isa::saturating_add(want, isa::saturating_mul(n, 8))));
   in.seekg(0, std::ios::end);
   const auto file_size = static_cast<size_t>(in.tellg());
   if (file_size < a.data_offset + want)

@@ -59,6 +59,9 @@ struct ReadOptions {
   // (Array::stored) instead of being read; 0 reads everything. Their type, filters and shape
   // are checked as if they were read.
   int64_t leave_in_file_elements = 0;
+  // Read the file's structure in a forked child first (isa/contained.h): libhdf5 1.10 crashes
+  // or loops on some corrupt files, which must end in InputError (exit 2), not a signal.
+  bool read_in_child_first = true;
 };
 
 // Reads a NIR graph file. Throws isa::InputError naming the file, the HDF5 path of the

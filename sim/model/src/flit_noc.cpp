@@ -13,6 +13,14 @@ constexpr uint32_t kFromHost = kHost;
 constexpr uint64_t kDeadlockCycles = 1'000'000;
 }  // namespace
 
+uint64_t FlitNoc::bytes_per_router() {
+  // Each input port's std::deque allocates its map and a 512-byte block up front; a phase's
+  // pending queue and counters add a vector and three words per router.
+  constexpr uint64_t kDequeBytes = 64 + 512;
+  return kPorts * (sizeof(InputPort) + kDequeBytes + sizeof(OutputPort)) + 2 * sizeof(uint32_t) +
+         sizeof(std::vector<uint32_t>) + 2 * sizeof(uint64_t) + sizeof(uint32_t);
+}
+
 FlitNoc::FlitNoc(const arch::ArchConfig& a)
     : Noc(a),
       capacity_(std::max<uint32_t>(a.noc.buffer_flits, flits_)),

@@ -5,6 +5,10 @@
 
 #include "simmodel/flit_noc.h"
 
+#include <fmt/core.h>
+
+#include "isa/memory_budget.h"
+
 namespace sim {
 
 namespace {
@@ -57,7 +61,19 @@ uint32_t Noc::neighbour(uint32_t r, Port p) const {
   }
 }
 
+uint64_t noc_state_bytes(const arch::ArchConfig& a) {
+  const uint64_t routers =
+      uint64_t{std::max<uint32_t>(a.mesh.x, 1)} * std::max<uint32_t>(a.mesh.y, 1);
+  const uint64_t per_router = a.noc.fidelity == arch::NocFidelity::flit
+                                  ? FlitNoc::bytes_per_router()
+                                  : kPorts * sizeof(uint64_t) + sizeof(uint64_t);
+  return isa::saturating_mul(routers, per_router);
+}
+
 std::unique_ptr<Noc> make_noc(const arch::ArchConfig& a) {
+  isa::check_memory(fmt::format("the arch's {}x{} mesh ({} NoC)", a.mesh.x, a.mesh.y,
+                                a.noc.fidelity == arch::NocFidelity::flit ? "flit" : "reservation"),
+                    noc_state_bytes(a));
   if (a.noc.fidelity == arch::NocFidelity::flit) return std::make_unique<FlitNoc>(a);
   return std::make_unique<ReservationNoc>(a);
 }

@@ -8,6 +8,16 @@
 
 namespace workloads {
 
+// What one input value costs from reading to the host's spike frames, for the memory budget
+// (isa/memory_budget.h): the float here and, when it spikes, an (index, payload) pair of
+// uint32 in isa::SpikeFrame.
+inline constexpr uint64_t kBytesPerInputValue = 4 + 8;
+
+// Throws InputError "WHAT: N samples x T steps x F values needs about ..." when the frames and
+// the spike frames made from them would pass the memory budget. WHAT names the file.
+void check_frames_memory(const std::string& what, uint64_t samples, uint64_t timesteps,
+                         uint64_t frame_size);
+
 struct Frames {
   uint32_t samples = 0, timesteps = 0;
   std::vector<uint32_t> frame_shape;  // e.g. {2, 34, 34} = [C, H, W]
@@ -16,7 +26,7 @@ struct Frames {
   size_t frame_size() const;  // product of frame_shape
   std::span<const float> frame(uint32_t sample, uint32_t t) const;
   std::span<float> frame(uint32_t sample, uint32_t t);
-  // Allocates zeroed values for the given dimensions.
+  // Allocates zeroed values for the given dimensions (check_frames_memory first).
   static Frames zeros(uint32_t samples, uint32_t timesteps, std::vector<uint32_t> frame_shape);
 };
 

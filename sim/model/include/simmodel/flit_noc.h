@@ -18,6 +18,8 @@ namespace sim {
 class FlitNoc final : public Noc {
  public:
   explicit FlitNoc(const arch::ArchConfig& a);
+  // The state one router takes before any flit moves, for the memory budget (noc_state_bytes).
+  static uint64_t bytes_per_router();
   void route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
              DeliverySink& sink) override;
 

@@ -104,7 +104,10 @@ class Noc {
   uint64_t packet_cycles_;  // F = n_f * C
 };
 
+// Refuses (isa::InputError, the memory budget) a mesh whose NoC state would not fit.
 std::unique_ptr<Noc> make_noc(const arch::ArchConfig& a);
+// The bytes the NoC's per-router state takes for `a`'s mesh and fidelity (an estimate).
+uint64_t noc_state_bytes(const arch::ArchConfig& a);
 
 // Exact FCFS per port in (ready cycle, creation order); cost O(1) per router hop and delivery:
 // hop events sit in a calendar queue (every hop lands later than the one that created it) and a
