@@ -80,6 +80,7 @@ void UnicastSchedule::serve(uint32_t port, std::vector<uint64_t>& port_free,
       return;
     }
     counters.link_traversals += flits;
+    if (p == kNorth || p == kSouth) counters.link_traversals_ns += flits;
     const Packet& pk = packets_[a.packet];
     Port q = pk.dest_x > nx        ? kEast
              : pk.dest_x < nx      ? kWest
@@ -203,7 +204,7 @@ void UnicastSchedule::route(std::span<const NocInjection> injections,
     const uint64_t zero_load =
         injections[d.packet].cycle + (d.hop + 1) * latency + d.hop * flit + F;
     ++counters.deliveries;
-    if (d.endpoint == host) ++counters.host_packets;
+    if (d.endpoint == host) ++counters.host_packets, ++counters.host_packets_out;
     counters.contention_cycles += d.cycle - zero_load;
     sink.deliver(d.endpoint, d.cycle, d.packet, d.cycle - zero_load);
   }
