@@ -403,6 +403,9 @@ def main():
     put("two_docs.yaml", b"name: a\nmesh:\n  x: 2\n  y: 2\n---\nname: b\n")
     case("unvalidated", "arch_second_document", "two_docs.yaml;second YAML document",
          "arch {C}/two_docs.yaml")
+    # Stray text: yaml-cpp 0.7's LoadAll yields empty documents forever on it (fuzz_arch).
+    put("stray_comma.yaml", b"\n\n,")
+    case("hang", "arch_stray_comma", "stray_comma.yaml:3:1", "arch {C}/stray_comma.yaml")
     put("nested.yaml", b"mesh: " + b"[" * 100000 + b"\n")
     case("crash", "arch_yaml_nested", "nested.yaml", "arch {C}/nested.yaml")
     put("nested_sweep.yaml", b"axes: " + b"{a: " * 50000 + b"\n")
