@@ -13,6 +13,6 @@ namespace isa {
 // and InputError "PATH: ... crashed (SIGNAL) reading this file ..." when it died by a signal
 // or ran past `timeout_seconds`. `what` says what was read ("the NIR graph").
 void check_in_child(const std::string& path, const std::string& what,
-                    const std::function<void()>& check, double timeout_seconds = 300);
+                    const std::function<void()>& check, double timeout_seconds = 60);
 
 }  // namespace isa
