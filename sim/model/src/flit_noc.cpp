@@ -27,7 +27,8 @@ FlitNoc::FlitNoc(const arch::ArchConfig& a)
       inputs_(size_t{n_cores_} * kPorts),
       outputs_(size_t{n_cores_} * kPorts),
       buffered_(n_cores_, 0),
-      rr_(n_cores_, 0) {}
+      rr_(n_cores_, 0),
+      links_(size_t{n_cores_} * kPorts) {}
 
 void FlitNoc::compute_route(uint32_t r, InputPort& in) {
   const Flit& f = in.buffer.front();

@@ -25,9 +25,7 @@ Noc::Noc(const arch::ArchConfig& a)
       flit_cycles_(std::max<uint64_t>(ceil_div64(a.noc.flit_bits, a.noc.link_width_bits), 1)),
       flits_(static_cast<uint32_t>(
           std::max<uint64_t>(ceil_div64(a.noc.packet_bits, a.noc.flit_bits), 1))),
-      packet_cycles_(flits_ * flit_cycles_) {
-  links_.resize(size_t{n_cores_} * kPorts);
-}
+      packet_cycles_(flits_ * flit_cycles_) {}
 
 uint32_t Noc::hops(uint32_t src, uint32_t dst) const {
   const uint32_t a = router_of(src), b = router_of(dst);

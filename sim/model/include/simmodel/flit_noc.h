@@ -22,6 +22,7 @@ class FlitNoc final : public Noc {
   static uint64_t bytes_per_router();
   void route(std::span<const NocInjection> injections, std::span<const uint32_t> pool,
              DeliverySink& sink) override;
+  std::vector<LinkCounters> link_counters() const override { return links_; }
 
  private:
   struct Flit {
@@ -58,6 +59,7 @@ class FlitNoc final : public Noc {
   std::vector<OutputPort> outputs_;  // [router * kPorts + port]
   std::vector<uint32_t> buffered_;   // flits buffered per router
   std::vector<uint32_t> rr_;         // per router: the input port allocation starts from
+  std::vector<LinkCounters> links_;  // [router * kPorts + port]: flits and busy cycles
   std::vector<uint32_t> subsets_;    // destination subsets of branches (this phase)
   std::deque<InFlight> in_flight_;
 };

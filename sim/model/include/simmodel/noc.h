@@ -90,13 +90,12 @@ class Noc {
   // Each output port's load so far, [router * kPorts + port]. Counted where a port is reserved,
   // never per cycle: the flit NoC per flit, the reservation NoC one packet count per
   // reservation (its flits and busy cycles are that count x n_f and x F).
-  virtual std::vector<LinkCounters> link_counters() const { return links_; }
+  virtual std::vector<LinkCounters> link_counters() const = 0;
   // The timeline sink (nullptr: not traced): told of every output port reservation.
   void set_trace(TraceSink* trace) { trace_ = trace; }
 
  protected:
   TraceSink* trace_ = nullptr;
-  std::vector<LinkCounters> links_;  // [router * kPorts + port] (the flit NoC's)
   uint32_t mesh_x_, mesh_y_, n_cores_;
   uint64_t latency_;        // L, cycles per router
   uint64_t flit_cycles_;    // C, cycles one flit occupies a port
